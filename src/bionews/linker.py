@@ -1,0 +1,222 @@
+"""Relations: which stage, indication and developer belong to which drug.
+
+The name finders leave typed spans on the Doc; this last component turns them
+into record objects and links them. Attachment is by position, the way a reader
+does it in news prose:
+
+* the unit is the clause (a sentence cut at top-level semicolons), because
+  pipeline lists read "A (for X) is filed; B and C have completed trials; ...";
+* a stage goes to the nearest drug before it in the clause *and the drugs
+  enumerated with it* ("B (for X) and C have completed clinical trial"), else to
+  the first enumeration after it ("approval of its first drug, Siliq ...");
+* an indication goes to the nearest drug before it ("Semaglutide Injection (for
+  Type 2 diabetes)"), else the nearest after it;
+* a clause that names no drug but refers back to one ("It is also the first ...
+  approved for ...", "this drug") borrows the most recent drug within a few
+  sentences.
+"""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_right
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from spacy.language import Language
+from spacy.tokens import Doc
+
+from .records import STAGES, Drug, Organisation, StageMention
+
+# Text between two drug names that keeps them in one enumeration.
+_ENUM_GAP = re.compile(
+    r"^(?:\s|,|;(?=\s*and)|\band\b|\bor\b|\bas well as\b|\bplus\b|\bwith\b|"
+    r"\bcombined with\b|\bin combination with\b|\+|/|&|\bboth\b)*$",
+    re.IGNORECASE,
+)
+_PARENS = re.compile(r"\([^()]*\)|\[[^\[\]]*\]")
+_ANAPHOR = re.compile(
+    r"\b(?:it|its|this|these|the)\s+(?:drug|vaccine|product|therapy|candidate|injection|"
+    r"antibody|medicine|treatment|molecule|asset|compound|biologic)s?\b|^\W*(?:it|its)\b|"
+    r"(?:,|\band\b)\s+it\b",
+    re.IGNORECASE,
+)
+_DEVELOP = re.compile(
+    r"\b(?:develop(?:ed|s|er|ing)?|invent(?:ed|s)?|discover(?:ed|s)?|own(?:ed|s)?|"
+    r"launch(?:ed|es)?|market(?:ed|s)?|manufactur(?:ed|es|er)|licens(?:ed|es|or))\b|'s\b",
+    re.IGNORECASE,
+)
+_STAGE_ORDER = {s: i for i, s in enumerate(STAGES)}
+
+
+@dataclass(slots=True)
+class _Ref:
+    start: int
+    end: int
+    idx: int  # index into the merged list (drugs or organisations)
+
+
+def _units(doc: Doc) -> tuple[list[int], list[int]]:
+    """Start offsets of clauses and the sentence number of each clause."""
+    starts: list[int] = []
+    sent_of: list[int] = []
+    text = doc.text
+    for si, sent in enumerate(doc.sents):
+        starts.append(sent.start_char)
+        sent_of.append(si)
+        depth = 0
+        for k in range(sent.start_char, sent.end_char):
+            ch = text[k]
+            if ch in "([":
+                depth += 1
+            elif ch in ")]":
+                depth = max(0, depth - 1)
+            elif ch == ";" and depth == 0:
+                starts.append(k + 1)
+                sent_of.append(si)
+    return starts, sent_of
+
+
+class Linker:
+    def __init__(self, anaphora_window: int, max_entities: int) -> None:
+        self.anaphora_window = anaphora_window
+        self.max_entities = max_entities
+
+    def __call__(self, doc: Doc) -> Doc:
+        from .drugs import merge_drugs
+        from .orgs import merge_organisations
+
+        orgs: list[Organisation] = merge_organisations(list(doc.spans.get("orgs", ())))
+        drugs: list[Drug] = merge_drugs(list(doc.spans.get("drugs", ())))
+        orgs = orgs[: self.max_entities]
+        drugs = drugs[: self.max_entities]
+        stage_mentions: list[StageMention] = list(doc._.stage_mentions or ())
+
+        starts, sent_of = _units(doc)
+        text = doc.text
+
+        def unit(pos: int) -> int:
+            return max(0, bisect_right(starts, pos) - 1)
+
+        drug_refs = sorted(
+            (_Ref(m.start, m.end, i) for i, d in enumerate(drugs) for m in d.mentions),
+            key=lambda r: r.start,
+        )
+        org_refs = sorted(
+            (_Ref(m.start, m.end, i) for i, o in enumerate(orgs) for m in o.mentions),
+            key=lambda r: r.start,
+        )
+        refs_by_unit: dict[int, list[_Ref]] = {}
+        for r in drug_refs:
+            refs_by_unit.setdefault(unit(r.start), []).append(r)
+
+        def unit_bounds(u: int) -> tuple[int, int]:
+            return starts[u], starts[u + 1] if u + 1 < len(starts) else len(text)
+
+        def sentence_units(u: int) -> list[int]:
+            s = sent_of[u]
+            return [k for k, sk in enumerate(sent_of) if sk == s]
+
+        def enumeration(refs: Sequence[_Ref], k: int, step: int) -> list[_Ref]:
+            """refs[k] and its neighbours joined to it by 'and', commas, brackets."""
+            out = [refs[k]]
+            j = k
+            while 0 <= j + step < len(refs):
+                a, b = (refs[j + step], refs[j]) if step < 0 else (refs[j], refs[j + step])
+                gap = _PARENS.sub(" ", text[a.end : b.start])
+                if not _ENUM_GAP.match(gap):
+                    break
+                j += step
+                out.append(refs[j])
+            return out
+
+        def anaphoric(u: int, pos: int) -> list[_Ref]:
+            hi = unit_bounds(u)[1]
+            sent_first = starts[sentence_units(u)[0]]
+            if not _ANAPHOR.search(text[sent_first:hi]):
+                return []
+            # The most recent drug mention within the window of sentences.
+            before = [r for r in drug_refs if r.end <= sent_first]
+            if not before:
+                return []
+            last = before[-1]
+            if sent_of[u] - sent_of[unit(last.start)] > self.anaphora_window:
+                return []
+            return [last]
+
+        def drugs_for_stage(pos: int, end: int) -> list[_Ref]:
+            u = unit(pos)
+            for cand_units in ([u], sentence_units(u)):
+                refs = sorted(
+                    (r for k in cand_units for r in refs_by_unit.get(k, ())),
+                    key=lambda r: r.start,
+                )
+                if not refs:
+                    continue
+                before = [k for k, r in enumerate(refs) if r.end <= pos]
+                if before:
+                    return enumeration(refs, before[-1], -1)
+                after = [k for k, r in enumerate(refs) if r.start >= end]
+                if after:
+                    return enumeration(refs, after[0], +1)
+            return anaphoric(u, pos)
+
+        def drug_for_indication(pos: int, end: int) -> list[_Ref]:
+            u = unit(pos)
+            for cand_units in ([u], sentence_units(u)):
+                refs = [r for k in cand_units for r in refs_by_unit.get(k, ())]
+                before = [r for r in refs if r.end <= pos]
+                if before:
+                    return [max(before, key=lambda r: r.end)]
+                after = [r for r in refs if r.start >= end]
+                if after:
+                    return [min(after, key=lambda r: r.start)]
+            return anaphoric(u, pos)
+
+        stages_of: list[set[str]] = [set() for _ in drugs]
+        for sm in stage_mentions:
+            linked = drugs_for_stage(sm.start, sm.end)
+            for r in linked:
+                stages_of[r.idx].add(sm.stage)
+            if linked:
+                nearest = min(
+                    linked, key=lambda r: min(abs(r.start - sm.end), abs(sm.start - r.end))
+                )
+                sm.drug = drugs[nearest.idx].name
+
+        indications_of: list[list[str]] = [[] for _ in drugs]
+        for span in doc.spans.get("indications", ()):
+            for r in drug_for_indication(span.start_char, span.end_char):
+                seen = {i.lower() for i in indications_of[r.idx]}
+                if span.text.lower() not in seen:
+                    indications_of[r.idx].append(span.text)
+
+        developer_of: list[str | None] = [None] * len(drugs)
+        for r in drug_refs:
+            if developer_of[r.idx] is not None:
+                continue
+            u = unit(r.start)
+            lo = starts[sentence_units(u)[0]]
+            hi = unit_bounds(sentence_units(u)[-1])[1]
+            cands = [o for o in org_refs if lo <= o.start < hi]
+            if not cands:
+                continue
+            best = min(cands, key=lambda o: min(abs(o.start - r.end), abs(r.start - o.end)))
+            a, b = sorted((best.end, r.start)) if best.end <= r.start else (r.end, best.start)
+            if _DEVELOP.search(text[a:b]) or _DEVELOP.search(text[lo:hi]):
+                developer_of[r.idx] = orgs[best.idx].name
+
+        for i, d in enumerate(drugs):
+            d.stages = sorted(stages_of[i], key=_STAGE_ORDER.__getitem__)  # type: ignore[assignment]
+            d.indications = indications_of[i]
+            d.developer = developer_of[i]
+
+        doc._.organisations = orgs
+        doc._.drugs = drugs
+        doc._.stage_mentions = stage_mentions
+        return doc
+
+
+@Language.factory("bionews_linker", default_config={"anaphora_window": 3, "max_entities": 500})
+def make_linker(nlp: Language, name: str, anaphora_window: int, max_entities: int) -> Linker:
+    return Linker(anaphora_window, max_entities)
