@@ -15,6 +15,7 @@ from pathlib import Path
 from spacy.tokens import Doc
 
 from .clean import clean
+from .dates import find_dates
 from .errors import InputError
 from .nlp import get_nlp
 from .records import Article, ArticleRecord, Problem, RawDocument, record_id, text_id
@@ -83,6 +84,7 @@ def record_and_doc(
         language=article.language,
         content_hash=text_id(text),
         warnings=warnings,
+        dates=find_dates(text, article.published) if text else [],
     )
     return record, doc
 
@@ -131,12 +133,7 @@ def extract(
     ``published`` is used when the page itself carries no date. Raises
     :class:`~bionews.errors.BionewsError` for input that is not an article.
     """
-    raw = _to_raw(source, url, published)
-    record = process(raw, max_bytes=max_bytes)
-    pub = _as_date(published)
-    if pub is not None and record.published is None:
-        record.published = pub
-    return record
+    return process(_to_raw(source, url, published), max_bytes=max_bytes)
 
 
 def extract_many(

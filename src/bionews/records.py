@@ -118,6 +118,22 @@ class StageMention(_Model):
     drug: str | None = Field(default=None, description="Drug.name it is about, or null")
 
 
+Precision = Literal["day", "month", "year"]
+
+
+class DateMention(_Model):
+    """A date named in the body; relative ones are resolved against ``published``."""
+
+    text: str
+    start: int = Field(ge=0)
+    end: int = Field(ge=0)
+    value: dt.date | None = Field(
+        default=None, description="None when relative and the publication date is unknown"
+    )
+    precision: Precision
+    relative: bool = Field(description="Resolved against the publication date")
+
+
 class Article(_Model):
     """A cleaned article: what :func:`bionews.clean` returns, before any NLP."""
 
@@ -154,6 +170,9 @@ class ArticleRecord(_Model):
     language: str | None = None
     content_hash: str = Field(default="", description="sha256 of text; resume and change checks")
     warnings: list[str] = Field(default_factory=list)
+    dates: list[DateMention] = Field(
+        default_factory=list, description="Dates in the body, resolved against published"
+    )
 
     @model_validator(mode="after")
     def _offsets_index_text(self) -> ArticleRecord:
@@ -162,6 +181,7 @@ class ArticleRecord(_Model):
         n = len(self.text)
         spans: list[tuple[int, int, str]] = [(a.start, a.end, a.text) for a in self.amounts]
         spans += [(s.start, s.end, s.text) for s in self.trial_stages]
+        spans += [(d.start, d.end, d.text) for d in self.dates]
         for ent in (*self.organisations, *self.drugs):
             spans += [(m.start, m.end, m.text) for m in ent.mentions]
         for start, end, text in spans:
