@@ -25,27 +25,18 @@ from pathlib import Path
 from .version import package_version
 
 
-def _target(args: argparse.Namespace) -> str:
+def _target(args: argparse.Namespace) -> tuple[str, dict]:
+    """The sink target and its options; the flag, not the file name, decides the format."""
     if args.jsonl:
-        return args.jsonl
+        return args.jsonl, {"format": "jsonl"}
     if args.parquet:
-        return args.parquet.rstrip("/") + ("" if args.parquet.endswith(".parquet") else ".parquet")
-    return args.db
+        return args.parquet, {"format": "parquet"}
+    return args.db, {}
 
 
 def _check_paths(paths: Sequence[str]) -> list[str]:
     missing = [p for p in paths if p != "-" and not os.path.exists(p) and not glob.glob(p)]
     return missing
-
-
-def _summary_dict(summary: object) -> dict:
-    if hasattr(summary, "model_dump"):
-        return summary.model_dump()  # type: ignore[no-any-return,attr-defined]
-    if hasattr(summary, "__dataclass_fields__"):
-        from dataclasses import asdict
-
-        return asdict(summary)  # type: ignore[arg-type]
-    return dict(vars(summary))
 
 
 def cmd_extract(args: argparse.Namespace) -> int:
@@ -56,11 +47,12 @@ def cmd_extract(args: argparse.Namespace) -> int:
     if missing:
         print(f"bionews: no such file, folder or glob: {', '.join(missing)}", file=sys.stderr)
         return 2
-    target = _target(args)
+    target, options = _target(args)
     try:
         summary = run(
             args.paths,
             sink=target,
+            sink_options=options,
             workers=args.workers,
             ordered=not args.unordered,
             progress=(not args.quiet and sys.stderr.isatty()) or args.progress,
@@ -69,15 +61,16 @@ def cmd_extract(args: argparse.Namespace) -> int:
     except SinkError as exc:
         print(f"bionews: cannot write to {target}: {exc}", file=sys.stderr)
         return 2
-    data = _summary_dict(summary)
     if args.summary_json:
-        print(json.dumps(data, default=str, indent=2), file=sys.stderr)
+        print(summary.model_dump_json(indent=2), file=sys.stderr)
     else:
-        text = summary.format() if hasattr(summary, "format") else json.dumps(data, default=str)
-        print(text, file=sys.stderr)
+        print(summary.line(), file=sys.stderr)
+        if summary.problems:
+            kinds = ", ".join(f"{n} {k}" for k, n in sorted(summary.problems.items()))
+            print(f"failed inputs by kind: {kinds} (see the errors table)", file=sys.stderr)
         if target != "-":
             print(f"written to {target}", file=sys.stderr)
-    return 0
+    return 130 if summary.interrupted else 0
 
 
 def cmd_show(args: argparse.Namespace) -> int:

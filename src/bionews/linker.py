@@ -28,17 +28,60 @@ from spacy.tokens import Doc
 
 from .records import STAGES, Drug, Organisation, StageMention
 
-# Text between two drug names that keeps them in one enumeration.
+# Text between two drug names that keeps them in one enumeration: a connector,
+# optionally a short descriptor ("and VEGFR inhibitor apatinib") or an indication
+# phrase before it ("X for lymphoma and Y"), and no word that starts a new clause.
 _ENUM_GAP = re.compile(
-    r"^(?:\s|,|;(?=\s*and)|\band\b|\bor\b|\bas well as\b|\bplus\b|\bwith\b|"
-    r"\bcombined with\b|\bin combination with\b|\+|/|&|\bboth\b)*$",
+    r"^\s*(?:(?:for|in|against|to treat)\s+[^,;]{1,40}?)?\s*"
+    r"(?:/|\+|&|,|(?:,\s*)?(?:and|or|as well as|plus|combined with|in combination with|with)\b)"
+    r"\s*(?:[\w/-]+\s+){0,3}$|^[\s/+&]*$",
+    re.IGNORECASE,
+)
+_CLAUSE_BREAK = re.compile(
+    r"\b(?:is|are|was|were|be|been|being|has|have|had|will|would|can|could|may|might|"
+    r"shall|should|which|who|whom|whose|that|while|whereas|but|although|though|because|"
+    r"after|before|received|obtained|entered|completed|started|won|got|includ\w*|"
+    r"both|other|others|also|then|such|its|their|his|her)\b|[.;:!?]",
+    re.IGNORECASE,
+)
+# From a stage to the drug it names: "Phase 1/2 trial for X", "approval of X",
+# "approvals for three innovative drugs: X, Y and Z", "Phase III study evaluating X".
+_FORWARD = re.compile(
+    r"^[\s-]*(?:\w+[\s-]+){0,3}?(?:for|of|on|with|evaluating|testing|investigating|"
+    r"assessing|covering|involving)\b(?P<rest>[^.;!?]{0,90})$",
     re.IGNORECASE,
 )
 _PARENS = re.compile(r"\([^()]*\)|\[[^\[\]]*\]")
+_LONE_BRACKETS = re.compile(r"[()\[\]]")
 _ANAPHOR = re.compile(
     r"\b(?:it|its|this|these|the)\s+(?:drug|vaccine|product|therapy|candidate|injection|"
     r"antibody|medicine|treatment|molecule|asset|compound|biologic)s?\b|^\W*(?:it|its)\b|"
     r"(?:,|\band\b)\s+it\b",
+    re.IGNORECASE,
+)
+# A clause opening with these refers to every drug of the sentence before.
+_PLURAL_ANAPHOR = re.compile(
+    r"^\W*(?:both|they|these|the two|the three|all three|both drugs|both candidates|"
+    r"these (?:drugs|candidates|products|vaccines|therapies))\b",
+    re.IGNORECASE,
+)
+# Unnamed plural programmes ("11 preclinical drug candidates", "56 innovative
+# drugs ... 10 in Phase III trials"): a stage said of these belongs to no named drug.
+_PLURAL_THINGS = re.compile(
+    r"\b(?:drugs|candidates|products|projects|programs|programmes|pipelines|assets|"
+    r"molecules|compounds|therapies|vaccines|medicines|treatments|initiatives)\b|"
+    r"\b[Aa]n?\s+(?:new\s+|novel\s+)?(?:drug|vaccine|candidate|therapy|treatment|medicine)\b",
+)  # case-sensitive: "Medical Products Administration" is a name, not unnamed products
+_MODIFIES_PLURAL = re.compile(
+    r"^[\s-]*(?:(?!(?:for|of|to|in|on|at|by|with|from)\b)[\w-]+\s+){0,3}?(?:drugs|candidates|products|projects|programs|programmes|"
+    r"assets|molecules|compounds|therapies|vaccines|medicines)\b",
+    re.IGNORECASE,
+)
+# "The therapy, JMC-019, targets ...": a sentence that names the drug the sentence
+# before it described ("A CAR-T therapy ... has started a Phase I/II trial").
+_APPOSITION = re.compile(
+    r"^\W*(?:the|this|its)\s+(?:[\w-]+\s+){0,2}?(?:therapy|vaccine|drug|candidate|product|"
+    r"antibody|treatment|medicine|inhibitor|molecule|asset|compound|injection)\s*,\s*$",
     re.IGNORECASE,
 )
 _DEVELOP = re.compile(
@@ -47,6 +90,25 @@ _DEVELOP = re.compile(
     re.IGNORECASE,
 )
 _STAGE_ORDER = {s: i for i, s in enumerate(STAGES)}
+
+
+def _enumerates(gap: str) -> bool:
+    """Whether the text between two drug names keeps them in one list."""
+    # Brackets around an alias ("adebrelimab (Airuili), retagliptin") are cut by
+    # the alias mention itself, so strip lone brackets as well as whole groups.
+    gap = _LONE_BRACKETS.sub(" ", _PARENS.sub(" ", gap))
+    return bool(_ENUM_GAP.match(gap)) and not _CLAUSE_BREAK.search(gap)
+
+
+def _links_forward(gap: str) -> bool:
+    """Whether a stage names the drug that follows it ("Phase 2 trial of X")."""
+    m = _FORWARD.match(_PARENS.sub(" ", gap))
+    if not m:
+        return False
+    rest = m.group("rest")
+    # A colon may introduce the list ("approvals for three drugs: X, Y"); other
+    # clause breaks mean the drug belongs to something else.
+    return not _CLAUSE_BREAK.search(rest.replace(":", " ")) and len(rest.split()) <= 10
 
 
 @dataclass(slots=True)
@@ -81,6 +143,18 @@ class Linker:
     def __init__(self, anaphora_window: int, max_entities: int) -> None:
         self.anaphora_window = anaphora_window
         self.max_entities = max_entities
+
+    @staticmethod
+    def _topic_drug(drugs: list[Drug]) -> int | None:
+        """The drug an article is about, if one clearly dominates its mentions."""
+        if not drugs:
+            return None
+        counts = sorted(((len(d.mentions), i) for i, d in enumerate(drugs)), reverse=True)
+        top, idx = counts[0]
+        if len(drugs) == 1:
+            return idx
+        second = counts[1][0]
+        return idx if top >= 3 and top >= 2 * second + 1 else None
 
     def __call__(self, doc: Doc) -> Doc:
         from .drugs import merge_drugs
@@ -123,8 +197,7 @@ class Linker:
             j = k
             while 0 <= j + step < len(refs):
                 a, b = (refs[j + step], refs[j]) if step < 0 else (refs[j], refs[j + step])
-                gap = _PARENS.sub(" ", text[a.end : b.start])
-                if not _ENUM_GAP.match(gap):
+                if a.idx != b.idx and not _enumerates(text[a.end : b.start]):
                     break
                 j += step
                 out.append(refs[j])
@@ -132,7 +205,13 @@ class Linker:
 
         def anaphoric(u: int, pos: int) -> list[_Ref]:
             hi = unit_bounds(u)[1]
-            sent_first = starts[sentence_units(u)[0]]
+            first_unit = sentence_units(u)[0]
+            sent_first = starts[first_unit]
+            prev_sent = sent_of[u] - 1
+            if _PLURAL_ANAPHOR.match(text[starts[u] : hi]) and prev_sent >= 0:
+                prev = [r for r in drug_refs if sent_of[unit(r.start)] == prev_sent]
+                if prev:
+                    return prev
             if not _ANAPHOR.search(text[sent_first:hi]):
                 return []
             # The most recent drug mention within the window of sentences.
@@ -144,8 +223,34 @@ class Linker:
                 return []
             return [last]
 
+        topic = self._topic_drug(drugs)
+
+        def cataphoric(u: int) -> list[_Ref]:
+            """The drug named by apposition at the start of the next sentence."""
+            nxt = sent_of[u] + 1
+            units_next = [k for k, sk in enumerate(sent_of) if sk == nxt]
+            if not units_next:
+                return []
+            first = starts[units_next[0]]
+            refs = [r for k in units_next for r in refs_by_unit.get(k, ())]
+            if not refs:
+                return []
+            r = min(refs, key=lambda r: r.start)
+            return [r] if _APPOSITION.match(text[first : r.start]) else []
+
+        def sentence_text(u: int) -> str:
+            us = sentence_units(u)
+            return text[starts[us[0]] : unit_bounds(us[-1])[1]]
+
         def drugs_for_stage(pos: int, end: int) -> list[_Ref]:
             u = unit(pos)
+            plural = _MODIFIES_PLURAL.match(text[end : end + 60])
+            if plural:
+                # "preclinical candidates HDP-102 and HDP-104" names them; "11
+                # preclinical drug candidates" does not.
+                refs = sorted(refs_by_unit.get(u, ()), key=lambda r: r.start)
+                named = [k for k, r in enumerate(refs) if 0 <= r.start - (end + plural.end()) <= 3]
+                return enumeration(refs, named[0], +1) if named else []
             for cand_units in ([u], sentence_units(u)):
                 refs = sorted(
                     (r for k in cand_units for r in refs_by_unit.get(k, ())),
@@ -153,13 +258,19 @@ class Linker:
                 )
                 if not refs:
                     continue
+                after = [k for k, r in enumerate(refs) if r.start >= end]
+                if after and _links_forward(text[end : refs[after[0]].start]):
+                    return enumeration(refs, after[0], +1)
                 before = [k for k, r in enumerate(refs) if r.end <= pos]
                 if before:
                     return enumeration(refs, before[-1], -1)
-                after = [k for k, r in enumerate(refs) if r.start >= end]
                 if after:
                     return enumeration(refs, after[0], +1)
-            return anaphoric(u, pos)
+            found = anaphoric(u, pos) or cataphoric(u)
+            if not found and topic is not None and not _PLURAL_THINGS.search(sentence_text(u)):
+                # A stage in a sentence naming no drug, in an article about one drug.
+                found = [r for r in drug_refs if r.idx == topic][:1]
+            return found
 
         def drug_for_indication(pos: int, end: int) -> list[_Ref]:
             u = unit(pos)
