@@ -12,8 +12,7 @@ from pathlib import Path
 import pytest
 
 from bionews.cli import main
-
-from .conftest import CORPUS
+from conftest import CORPUS
 
 
 def db_rows(db: Path, sql: str) -> list[tuple]:

@@ -12,8 +12,7 @@ import pytest
 
 import bionews
 from bionews.scoring import FIELDS, score
-
-from .conftest import CORPUS, read_jsonl
+from conftest import CORPUS, read_jsonl
 
 SEED_IDS = ("ichongqing-siliq", "ichongqing-city-v")
 

@@ -17,6 +17,9 @@ from __future__ import annotations
 from importlib import import_module
 from typing import TYPE_CHECKING, Any
 
+# Bound eagerly: the submodule ``bionews.clean`` shares the function's name, and
+# importing the submodule anywhere would otherwise rebind ``bionews.clean`` to it.
+from .clean import clean
 from .version import package_version
 
 __version__ = package_version()
@@ -28,7 +31,6 @@ _EXPORTS: dict[str, str] = {
     "extract": "api",
     "extract_many": "api",
     "process": "api",
-    "clean": "clean",
     "build_pipeline": "nlp",
     "get_nlp": "nlp",
     # errors
@@ -107,7 +109,6 @@ def __dir__() -> list[str]:
 
 if TYPE_CHECKING:  # pragma: no cover - for type checkers and IDEs only
     from .api import annotate, build_record, extract, extract_many, process
-    from .clean import clean
     from .errors import (
         BinaryInputError,
         BionewsError,

@@ -1,0 +1,1096 @@
+"""Drug names: INN, brand, code name, product name with dosage form, named vaccines.
+
+News prose names a drug in many ways within one article ("Tyvyt (sintilimab
+injection)", later "sintilimab"); a downstream table wants one row per drug. So
+this module does two jobs that have to agree with each other: the
+``bionews_drugs`` component finds every surface form as a ``DRUG`` span in
+``doc.spans["drugs"]``, and :func:`merge_drugs` folds the spans of one Doc into
+:class:`~bionews.records.Drug` records using :func:`drug_key` plus the links the
+text itself states (brackets, "marketed as", a gazetteer of brand/INN pairs).
+
+Everything that is knowledge rather than logic (INN stems, the gazetteer, dosage
+forms, code-name shapes, context words) lives in ``bionews/data`` and is read
+once per process.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import unicodedata
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+from typing import Any
+
+from spacy.language import Language
+from spacy.matcher import PhraseMatcher
+from spacy.tokens import Doc, Span, Token
+
+from .records import Drug, Mention
+
+LABEL = "DRUG"
+SPAN_KEY = "drugs"
+
+# ---------------------------------------------------------------------------
+# Data, loaded once per process.
+
+
+def _data_text(name: str) -> str:
+    return resources.files("bionews").joinpath(f"data/{name}").read_text("utf-8")
+
+
+def _lines(name: str) -> list[str]:
+    return [
+        ln.strip()
+        for ln in _data_text(name).splitlines()
+        if ln.strip() and not ln.lstrip().startswith("#")
+    ]
+
+
+@dataclass(frozen=True, slots=True, eq=False)  # hashed by identity, for the memo below
+class InnStems:
+    stems: tuple[tuple[str, str, int], ...]  # (stem, modality, min_len), longest stem first
+    second_words: dict[str, str | None]
+    stoplist: frozenset[str]
+
+    def modality(self, word: str) -> str | None:
+        """Modality of an INN-looking word, or None when ``word`` is no INN.
+
+        Called for every token of every article: the answer is memoised per word
+        form (news vocabulary is small and repetitive), so the stem loop runs
+        once per distinct word rather than once per token.
+        """
+        return _stem_modality(self, word)
+
+    def _modality(self, word: str) -> str | None:
+        w = word.lower()
+        if not w.isalpha() or not w.isascii() or w in self.stoplist:
+            return None
+        for stem, modality, min_len in self.stems:
+            if w.endswith(stem) and len(w) >= min_len:
+                return modality
+        return None
+
+
+@lru_cache(maxsize=200_000)
+def _stem_modality(stems: InnStems, word: str) -> str | None:
+    return stems._modality(word)
+
+
+@lru_cache(maxsize=1)
+def inn_stems() -> InnStems:
+    raw = json.loads(_data_text("inn_stems.json"))
+    default = int(raw.get("default_min_len", 7))
+    stems = sorted(
+        ((s["stem"], s["modality"], int(s.get("min_len", default))) for s in raw["stems"]),
+        key=lambda t: -len(t[0]),
+    )
+    return InnStems(
+        stems=tuple(stems),
+        second_words=dict(raw.get("second_words", {})),
+        stoplist=frozenset(w.lower() for w in raw.get("stoplist", [])),
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class GazEntry:
+    forms: tuple[str, ...]
+    descriptors: tuple[str, ...]
+    modality: str | None
+
+
+@lru_cache(maxsize=1)
+def gazetteer() -> tuple[GazEntry, ...]:
+    entries: list[GazEntry] = []
+    for line in _lines("drugs.txt"):
+        forms: list[str] = []
+        descriptors: list[str] = []
+        modality: str | None = None
+        for part in (p.strip() for p in line.split("|")):
+            if not part:
+                continue
+            if part.startswith("@"):
+                modality = part[1:]
+            elif part.startswith("~"):
+                descriptors.append(part[1:])
+            else:
+                forms.append(part)
+        if forms:
+            entries.append(GazEntry(tuple(forms), tuple(descriptors), modality))
+    return tuple(entries)
+
+
+@lru_cache(maxsize=1)
+def dosage_forms() -> tuple[str, ...]:
+    """Dosage-form phrases, lower case, longest first."""
+    return tuple(sorted({ln.lower() for ln in _lines("dosage_forms.txt")}, key=len, reverse=True))
+
+
+@lru_cache(maxsize=1)
+def patterns() -> dict[str, Any]:
+    return json.loads(_data_text("drug_patterns.json"))
+
+
+@lru_cache(maxsize=1)
+def _gaz_keys() -> tuple[dict[str, int], dict[str, int]]:
+    """drug_key of every gazetteer form / descriptor -> entry index."""
+    forms: dict[str, int] = {}
+    descriptors: dict[str, int] = {}
+    for i, entry in enumerate(gazetteer()):
+        for f in entry.forms:
+            forms.setdefault(drug_key(f), i)
+        for d in entry.descriptors:
+            descriptors.setdefault(drug_key(d), i)
+    return forms, descriptors
+
+
+# ---------------------------------------------------------------------------
+# Normalisation.
+
+_STRIP = re.compile(r"[\"'“”‘’`«»()\[\]{}®™*]")
+_TRAILING_PAREN = re.compile(r"\s*\([^()]*\)\s*$")
+_HYPHENS = re.compile(r"[-‐‑‒–—]")
+_WS = re.compile(r"\s+")
+_VALENT = re.compile(r"\b([a-z]+|\d{1,2})\s*-?\s*valent\b")
+
+
+def _valency_number(prefix: str) -> int | None:
+    if prefix.isdigit():
+        return int(prefix)
+    words: dict[str, int] = patterns()["valency_words"]
+    return words.get(prefix.rstrip("-"))
+
+
+def _norm_valency(s: str) -> str:
+    def repl(m: re.Match[str]) -> str:
+        n = _valency_number(m.group(1))
+        return f"{n}valent" if n is not None else m.group(0)
+
+    return _VALENT.sub(repl, s)
+
+
+@lru_cache(maxsize=1)
+def _dosage_tail() -> re.Pattern[str]:
+    forms = sorted({_WS.sub(" ", _HYPHENS.sub(" ", f)) for f in dosage_forms()}, key=len)
+    alts = "|".join(re.escape(f).replace(r"\ ", r"\s+") for f in reversed(forms))
+    return re.compile(rf"\s+(?:{alts})$")
+
+
+@lru_cache(maxsize=4096)
+def drug_key(name: str) -> str:
+    """The merge key of a drug name: forms of one drug in one article share it.
+
+    Beyond the scoring normalisation (NFKC, case, quotes, brackets, ®/™, dosage
+    words) it drops a trailing parenthetical (an expression system such as
+    "(Pichia Pastoris)"), reads valencies as numbers ("pentavalent" and
+    "five-valent" are one word), treats hyphens as spaces ("Gardasil-9") and
+    singularises "vaccines", because news repeats a product in all of these ways.
+    """
+    s = unicodedata.normalize("NFKC", name).lower().strip()
+    stripped = _TRAILING_PAREN.sub("", s)
+    if stripped.strip():
+        s = stripped
+    s = _norm_valency(s)
+    s = _STRIP.sub(" ", s)
+    s = _HYPHENS.sub(" ", s)
+    s = re.sub(r"\bvaccines\b", "vaccine", s)
+    s = _WS.sub(" ", s).strip()
+    tail = _dosage_tail()
+    while True:
+        m = tail.search(s)
+        if not m or m.start() == 0:
+            break
+        s = s[: m.start()].strip()
+    return s
+
+
+# ---------------------------------------------------------------------------
+# Modality and targets from context.
+
+_SENT_BREAK = re.compile(r"\n|[.!?][\"”’)]?\s+(?=[A-Z\"“(])")
+
+
+def _sentence_window(text: str, start: int, end: int) -> tuple[int, int]:
+    lo = max(0, start - 600)
+    s0 = lo
+    for m in _SENT_BREAK.finditer(text, lo, start):
+        s0 = m.end()
+    m = _SENT_BREAK.search(text, end, min(len(text), end + 600))
+    s1 = m.start() + 1 if m else min(len(text), end + 600)
+    return s0, s1
+
+
+@lru_cache(maxsize=1)
+def _modality_cues() -> tuple[tuple[re.Pattern[str], str], ...]:
+    return tuple((re.compile(rx), mod) for rx, mod in patterns()["modality_cues"])
+
+
+@lru_cache(maxsize=1)
+def _target_cues() -> tuple[re.Pattern[str], ...]:
+    tok = patterns()["target_token_regex"]
+    return tuple(re.compile(t.replace("{T}", tok)) for t in patterns()["target_cue_templates"])
+
+
+@lru_cache(maxsize=1)
+def _clause_break() -> re.Pattern[str]:
+    # A cue across "and" / ";" describes the other drug of a coordination.
+    return re.compile(patterns()["clause_breaks_regex"])
+
+
+def _own_modality(name: str) -> str | None:
+    """Modality stated by the name itself: an INN stem, a gazetteer tag, a product word."""
+    stems = inn_stems()
+    low = name.lower()
+    forms, _ = _gaz_keys()
+    entry = forms.get(drug_key(name))
+    if entry is not None:
+        e = gazetteer()[entry]
+        if e.modality:
+            return e.modality
+        for f in e.forms:
+            for w in re.findall(r"[a-z]+", f.lower()):
+                mod = stems.second_words.get(w) or stems.modality(w)
+                if mod:
+                    return mod
+    if re.search(r"\bvaccines?\b", low):
+        return "vaccine"
+    if re.match(r"insulin\b", low):
+        return "insulin"
+    if re.search(r"\bantibod(?:y|ies)\b", low):
+        return "antibody"
+    words = re.findall(r"[a-z]+", low)
+    for w in words:
+        mod = stems.second_words.get(w)
+        if mod:
+            return mod
+    for w in words:
+        mod = stems.modality(w)
+        if mod:
+            return mod
+    return None
+
+
+def _split_targets(t: str) -> list[str]:
+    t = _WS.sub(" ", t.strip())
+    parts = t.split("/")
+    if len(parts) == 2 and sum(c.isalpha() for c in parts[1]) >= 2:
+        return parts
+    return [t]
+
+
+def describe(
+    text: str, start: int, end: int, *, others: Sequence[tuple[int, int]] = ()
+) -> tuple[str | None, list[str]]:
+    """Modality and targets of the drug named at ``text[start:end]``.
+
+    The name's own evidence (INN stem, "Vaccine", "Monoclonal Antibody") wins;
+    otherwise the nearest cue in the same sentence, so that in "PD-1 inhibitor
+    camrelizumab and VEGFR inhibitor apatinib" each drug gets its own target.
+    A cue beyond another drug mention (``others``) belongs to that drug instead.
+    """
+    s0, s1 = _sentence_window(text, start, end)
+    max_gap = 90
+    blockers = [(a, b) for a, b in others if s0 <= a < s1 and not (a < end and start < b)]
+    clause = _clause_break()
+
+    def gap(a: int, b: int) -> int | None:
+        if a < end and start < b:
+            return 0
+        lo, hi = (b, start) if b <= start else (end, a)
+        if hi - lo > max_gap or clause.search(text, lo, hi):
+            return None
+        # A cue before the name must qualify it directly ("PD-1 inhibitor
+        # camrelizumab"); after a comma it belongs to the clause before.
+        if b <= start and "," in text[lo:hi]:
+            return None
+        if any(lo <= x and y <= hi for x, y in blockers):
+            return None
+        return hi - lo
+
+    modality = _own_modality(text[start:end])
+    if modality is None:
+        best: tuple[int, int] | None = None
+        for rank, (rx, mod) in enumerate(_modality_cues()):
+            for m in rx.finditer(text, s0, s1):
+                g = gap(m.start(), m.end())
+                if g is not None and (best is None or (g, rank) < best):
+                    best, modality = (g, rank), mod
+
+    blacklist = {t.upper() for t in patterns()["target_blacklist"]}
+    best_t: tuple[int, int] | None = None
+    targets: list[str] = []
+    for rank, rx in enumerate(_target_cues()):
+        for m in rx.finditer(text, s0, s1):
+            g = gap(m.start(), m.end())
+            if g is None or (best_t is not None and (g, rank) >= best_t):
+                continue
+            found = [t for t in _split_targets(m.group(1)) if t.upper() not in blacklist]
+            if found and not (m.start(1) < end and start < m.end(1)):
+                best_t, targets = (g, rank), found
+    return modality, targets
+
+
+# ---------------------------------------------------------------------------
+# The component.
+
+
+@dataclass(slots=True)
+class _Cand:
+    start: int  # token index
+    end: int
+    kind: str  # gaz, inn, code, brand, vaccine, product, combo, acronym
+    prio: int
+
+
+_PRIO = {
+    "combo": 0,
+    "gaz": 1,
+    "inn": 1,
+    "code": 2,
+    "vaccine": 2,
+    "product": 3,
+    "brand": 3,
+    "acronym": 4,
+    "camel": 5,
+}
+_CORE = {"gaz", "inn", "code", "brand", "acronym", "camel"}
+_INITIAL = re.compile(r"^[A-Z]\.$")
+_CAMEL = re.compile(r"^[A-Z][a-z]+[A-Z][A-Za-z]*$")
+
+
+def _offsets(items: Iterable[Any] | None) -> list[tuple[int, int]]:
+    out: list[tuple[int, int]] = []
+    for it in items or ():
+        if isinstance(it, dict):
+            s, e = it.get("start"), it.get("end")
+        else:
+            s, e = getattr(it, "start", None), getattr(it, "end", None)
+        if isinstance(s, int) and isinstance(e, int):
+            out.append((s, e))
+    return out
+
+
+def _sentence_ids(doc: Doc) -> list[int]:
+    """Sentence number of every token; a rough split when no sentencizer ran."""
+    ids: list[int] = []
+    if doc.has_annotation("SENT_START"):
+        n = -1
+        for tok in doc:
+            if tok.is_sent_start:
+                n += 1
+            ids.append(max(n, 0))
+        return ids
+    n = 0
+    prev: Token | None = None
+    for tok in doc:
+        if prev is not None and (
+            (prev.is_space and "\n" in prev.text)
+            or (prev.text in {".", "!", "?"} and tok.text[:1].isupper())
+        ):
+            n += 1
+        ids.append(n)
+        prev = tok
+    return ids
+
+
+class DrugFinder:
+    """Finds drug names and stores them as ``doc.spans["drugs"]``."""
+
+    def __init__(self, nlp: Language) -> None:
+        p = patterns()
+        self.stems = inn_stems()
+        self.matcher = PhraseMatcher(nlp.vocab, attr="LOWER")
+        for i, entry in enumerate(gazetteer()):
+            self.matcher.add(f"GAZ{i}", [nlp.make_doc(f) for f in entry.forms])
+        # Token sequences of the dosage forms, longest first.
+        self.dosage = [tuple(t.lower_ for t in nlp.make_doc(f)) for f in dosage_forms()]
+        # Forms that can end a Title-case product name with no known drug inside
+        # ("Lianhua Qingwen Capsules"); "Ice Cream" or "Android Tablet" cannot.
+        self.title_forms = sorted(
+            (tuple(t.lower_ for t in nlp.make_doc(f)) for f in p["title_run_forms"]),
+            key=len,
+            reverse=True,
+        )
+        self.dosage_first = frozenset(f[0] for f in self.dosage)
+        self.dosage_last = frozenset(f[-1] for f in self.dosage)
+        self.code_rx = re.compile(p["code_regex"])
+        self.code_paren_rx = re.compile(p["code_paren_regex"])
+        self.code_blacklist = {x.upper() for x in p["code_prefix_blacklist"]}
+        self.single_letter_digits = int(p["single_letter_min_digits"])
+        self.exchange_before = re.compile(
+            r"(?i)\b(?:"
+            + "|".join(re.escape(x) for x in p["exchange_markers"])
+            + r")\s*[:：]?\s*[\[(]?\s*$"
+        )
+        self.exchange_after = re.compile(p["exchange_suffix_regex"])
+        self.code_before_block = frozenset(p["code_preceding_blockers"])
+        self.code_after_block = frozenset(p["code_following_blockers"])
+        self.context_words = frozenset(p["code_context_words"])
+        self.brand_intro = re.compile(p["brand_intro_regex"])
+        self.brand_stop = frozenset(p["brand_stopwords"])
+        self.brand_after = frozenset(p["brand_after_stopwords"])
+        self.company_words = frozenset(p["company_words"])
+        self.drug_nouns = frozenset(p["drug_nouns"])
+        self.not_brand_followers = frozenset(p["not_brand_followers"])
+        self.trial_words = frozenset(p["trial_words"])
+        self.trial_preps = frozenset(p["trial_object_preps"])
+        self.disease_words = frozenset(p["disease_words"])
+        self.run_stop = frozenset(p["title_run_stopwords"])
+        self.possessive_ok = frozenset(p["possessive_name_words"])
+        self.headline_min = int(p["headline_min_words"])
+        self.headline_ratio = float(p["headline_title_ratio"])
+        self.valency_rx = re.compile(p["valency_regex"])
+        self.serogroup_rx = re.compile(p["serogroup_regex"])
+        self.vaccine_strong = frozenset(p["vaccine_strong_words"])
+        self.pathogens = frozenset(p["pathogen_words"])
+        self.vaccine_min = int(p["vaccine_proper_min_tokens"])
+
+    # -- the pieces -------------------------------------------------------
+
+    def _gazetteer(self, doc: Doc) -> list[_Cand]:
+        return [_Cand(s, e, "gaz", _PRIO["gaz"]) for _, s, e in self.matcher(doc)]
+
+    def _before_company_word(self, doc: Doc, end: int) -> bool:
+        # "Alphamab Oncology", "SinoMab BioScience": a firm named like a drug.
+        return end < len(doc) and doc[end].lower_ in self.company_words
+
+    def _inns(self, doc: Doc) -> list[_Cand]:
+        out: list[_Cand] = []
+        for tok in doc:
+            if self.stems.modality(tok.text) is None or self._before_company_word(doc, tok.i + 1):
+                continue
+            end = tok.i + 1
+            if end < len(doc) and doc[end].lower_ in self.stems.second_words:
+                end += 1
+            out.append(_Cand(tok.i, end, "inn", _PRIO["inn"]))
+        return out
+
+    def _codes(self, doc: Doc, sent_ids: list[int], cores: list[_Cand]) -> list[_Cand]:
+        """Code names (GR1803, SHR-A1811, BNT162b2), kept only where drugs are discussed.
+
+        The shape alone also fits tickers, model numbers and standards, so a code
+        needs a drug word in its sentence (or a drug beside it); once accepted,
+        every other occurrence of the same code is taken too.
+        """
+        text = doc.text
+        # Tokens near a known drug: a code in an enumeration with one is a drug too.
+        near_drug: set[int] = set()
+        for c in cores:
+            near_drug.update(range(max(0, c.start - 3), min(len(doc), c.end + 3)))
+        found: list[tuple[Span, bool]] = []
+        for m in self.code_rx.finditer(text):
+            code = m.group(0)
+            prefix = re.match(r"[A-Za-z]+", code)
+            letters = prefix.group(0) if prefix else ""
+            digits = re.search(r"\d+", code)
+            ndig = len(digits.group(0)) if digits else 0
+            if letters.upper() in self.code_blacklist and not letters.startswith("mRNA"):
+                continue
+            if len(letters) == 1 and ndig < self.single_letter_digits:
+                continue
+            if digits and "-" not in code and ndig == 4 and 1990 <= int(digits.group(0)) <= 2035:
+                continue
+            if self.exchange_before.search(text, max(0, m.start() - 20), m.start()):
+                continue
+            if self.exchange_after.match(text[m.end() : m.end() + 4]):
+                continue
+            span = doc.char_span(m.start(), m.end(), alignment_mode="strict")
+            if span is None:
+                continue
+            # "flight CA981", "the C929 jet", "HEK293 cells": codes of other things.
+            if span.start > 0 and doc[span.start - 1].lower_ in self.code_before_block:
+                continue
+            if span.end < len(doc) and doc[span.end].lower_ in self.code_after_block:
+                continue
+            sid = sent_ids[span.start]
+            words = {
+                t.lower_
+                for t in doc[max(0, span.start - 40) : min(len(doc), span.end + 40)]
+                if sent_ids[t.i] == sid
+            }
+            listed = span.start in near_drug and any(
+                t.lower_ in {"and", "or", ",", "/", "("} for t in doc[span.start - 2 : span.end + 2]
+            )
+            found.append((span, bool(words & self.context_words) or listed))
+        accepted = {sp.text for sp, ok in found if ok}
+        return [
+            _Cand(sp.start, sp.end, "code", _PRIO["code"]) for sp, _ in found if sp.text in accepted
+        ]
+
+    def _is_namey(self, tok: Token) -> bool:
+        t = tok.text
+        if not t[:1].isupper() or tok.lower_ in self.brand_stop:
+            return False
+        if self._before_company_word(tok.doc, tok.i + 1):
+            return False
+        return any(c.isalpha() for c in t) and not _INITIAL.match(t)
+
+    def _brands(self, doc: Doc, cores: list[_Cand], sent_ids: list[int]) -> list[_Cand]:
+        """Brand names not in the gazetteer, recognised by how news introduces them."""
+        out: list[_Cand] = []
+        text = doc.text
+        # Marked with (R) or TM: "Tyvyt®", "Prevnar 13®".
+        for tok in doc:
+            if tok.text not in {"®", "™"} or tok.i == 0:
+                continue
+            j = tok.i - 1
+            if doc[j].whitespace_:
+                continue
+            if tok.i + 1 < len(doc) and doc[tok.i + 1].lower_ in self.brand_after:
+                continue
+            # A trademark is a drug only where the sentence is about drugs, or
+            # when the drug's INN follows in brackets ("Tyvyt® (sintilimab)").
+            nxt = doc[tok.i + 1].text if tok.i + 1 < len(doc) else ""
+            sid = sent_ids[tok.i]
+            sent_words = {
+                t.lower_ for t in doc[max(0, j - 40) : tok.i + 40] if sent_ids[t.i] == sid
+            }
+            if nxt != "(" and (
+                not sent_words & self.context_words or (doc[j].is_upper and len(doc[j]) <= 5)
+            ):
+                continue  # "IGN®", "DICOM®": short capitals are names of firms and standards
+            if doc[j].like_num and j > 0 and self._is_namey(doc[j - 1]):
+                out.append(_Cand(j - 1, j + 1, "brand", _PRIO["brand"]))
+            elif self._is_namey(doc[j]):
+                out.append(_Cand(j, j + 1, "brand", _PRIO["brand"]))
+        # A capitalised word right before a drug in brackets, or in brackets after one.
+        for c in cores:
+            if c.kind not in {"gaz", "inn", "code"}:
+                continue
+            end = self._extend_dosage(doc, c.end)
+            if (
+                c.start >= 2
+                and doc[c.start - 1].text == "("
+                and end < len(doc)
+                and doc[end].text == ")"
+            ):
+                j = c.start - 2
+                if doc[j].text in {"®", "™"} and j > 0:
+                    j -= 1
+                if self._is_namey(doc[j]) and doc[j].is_alpha:
+                    out.append(_Cand(j, j + 1, "brand", _PRIO["brand"]))
+            if end + 2 < len(doc) and doc[end].text == "(" and doc[end + 2].text == ")":
+                b = doc[end + 1]
+                shape_ok = b.is_title or (b.is_upper and len(b.text) >= 6)
+                if shape_ok and b.is_alpha and self._is_namey(b):
+                    out.append(_Cand(b.i, b.i + 1, "brand", _PRIO["brand"]))
+        # "the weight-loss drug Xyzza": a drug noun right before an unknown name.
+        for tok in doc[1:-1]:
+            if tok.lower_ not in self.drug_nouns or not tok.is_lower:
+                continue
+            b = doc[tok.i + 1]
+            nxt = doc[b.i + 1] if b.i + 1 < len(doc) else None
+            if (
+                b.is_alpha
+                and len(b) >= 4
+                and b.text[0].isupper()
+                and not b.is_upper
+                and self._is_namey(b)
+                and b.lower_ not in self.run_stop
+                and (nxt is None or not (nxt.text[:1].isupper() or nxt.text == "'s"))
+                and (nxt is None or nxt.lower_ not in self.not_brand_followers)
+            ):
+                out.append(_Cand(b.i, b.i + 1, "brand", _PRIO["brand"]))
+        # "its 9-valent HPV vaccine, Zervacin 9, was approved": a name in apposition.
+        for tok in doc[:-3]:
+            if tok.lower_ != "vaccine" or doc[tok.i + 1].text != ",":
+                continue
+            if not any("valent" in t.lower_ for t in doc[max(0, tok.i - 5) : tok.i]):
+                continue
+            b = doc[tok.i + 2]
+            e = b.i + 1
+            if e < len(doc) and doc[e].like_num:
+                e += 1
+            if b.is_alpha and self._is_namey(b) and e < len(doc) and doc[e].text in {",", "."}:
+                out.append(_Cand(b.i, e, "brand", _PRIO["brand"]))
+        # "marketed as X", "under the brand name X".
+        for tok in doc:
+            if (
+                tok.i > 0
+                and self._is_namey(tok)
+                and tok.is_alpha
+                and self.brand_intro.search(text, max(0, tok.idx - 60), tok.idx)
+            ):
+                out.append(_Cand(tok.i, tok.i + 1, "brand", _PRIO["brand"]))
+        return out
+
+    def _extend_dosage(self, doc: Doc, end: int) -> int:
+        """End of the dosage-form phrase that follows a name ending at ``end``."""
+        if end >= len(doc) or doc[end].lower_ not in self.dosage_first:
+            return end
+        for form in self.dosage:
+            n = len(form)
+            if end + n <= len(doc) and tuple(t.lower_ for t in doc[end : end + n]) == form:
+                return end + n
+        return end
+
+    def _dosage_ending_at(
+        self, doc: Doc, last: int, forms: Sequence[tuple[str, ...]]
+    ) -> int | None:
+        """Start of the longest of ``forms`` ending with token ``last``."""
+        if doc[last].lower_ not in self.dosage_last:
+            return None
+        for form in forms:
+            n = len(form)
+            s = last - n + 1
+            if s >= 0 and tuple(t.lower_ for t in doc[s : last + 1]) == form:
+                return s
+        return None
+
+    def _is_headline(self, doc: Doc, sent_ids: list[int], i: int) -> bool:
+        lo, hi = i, i
+        while lo > 0 and sent_ids[lo - 1] == sent_ids[i]:
+            lo -= 1
+        while hi + 1 < len(doc) and sent_ids[hi + 1] == sent_ids[i]:
+            hi += 1
+        sent = [t for t in doc[lo : hi + 1] if not t.is_space]
+        words = [t for t in sent if t.is_alpha]
+        if len(words) < self.headline_min:
+            return False
+        ends = [t.text for t in sent if not t.is_quote and t.text not in {")", "]"}]
+        if ends and ends[-1] in {".", "!", "?"}:
+            return False  # headlines carry no full stop
+        upper = sum(1 for t in words if t.text[0].isupper() or t.lower_ in self.run_stop)
+        titled = sum(1 for t in words if t.text[0].isupper())
+        return titled >= 3 and upper / len(words) >= self.headline_ratio
+
+    def _run_start(self, doc: Doc, i: int, sent_ids: list[int], *, vaccine: bool) -> int:
+        """Leftmost token of the Title-case name run that ends just before token ``i``."""
+        sid = sent_ids[i]
+        j = i - 1
+        start = i
+        while j >= 0 and sent_ids[j] == sid:
+            t = doc[j]
+            low = t.lower_
+            if t.text in {"-", "/"} and not t.whitespace_ and j > 0 and not doc[j - 1].whitespace_:
+                j -= 1
+                continue
+            if t.text == "'s" or t.text == "’s":
+                if j > 0 and (doc[j - 1].lower_ + t.lower_) in self.possessive_ok:
+                    start = j - 1
+                    j -= 2
+                    continue
+                break
+            if vaccine and t.is_lower and t.is_alpha and j > 0 and _INITIAL.match(doc[j - 1].text):
+                start = j - 1
+                j -= 2
+                # "S. flexneri and S. sonnei": an "and" between two binomials.
+                if (
+                    j >= 2
+                    and doc[j].lower_ in {"and", "&", ","}
+                    and doc[j - 1].is_lower
+                    and _INITIAL.match(doc[j - 2].text)
+                ):
+                    j -= 1
+                continue
+            if low in self.run_stop and not (vaccine and low in self.vaccine_strong):
+                break
+            if t.like_num or (t.text[:1].isupper() and any(c.isalpha() for c in t.text)):
+                if t.text.endswith(".") and len(t.text) > 2:
+                    break
+                start = j
+                j -= 1
+                continue
+            break
+        # A leading hyphen or slash never starts a name.
+        while start < i and doc[start].text in {"-", "/"}:
+            start += 1
+        return start
+
+    def _paren_tail(self, doc: Doc, end: int) -> int:
+        """Include "(Pichia Pastoris)" / "(Vero Cell)" after a product name."""
+        if end < len(doc) and doc[end].text == "(":
+            k = end + 1
+            while k < len(doc) and k - end <= 5 and doc[k].text != ")":
+                k += 1
+            inner = doc[end + 1 : k]
+            if (
+                k < len(doc)
+                and doc[k].text == ")"
+                and len(inner) > 0
+                and all(t.text[:1].isupper() or t.like_num for t in inner if t.is_alpha)
+                and inner[0].text[:1].isupper()
+                and not any(t.text in {",", ";"} for t in inner)
+                and not (len(inner) == 1 and inner[0].is_upper)
+            ):
+                return k + 1
+        return end
+
+    def _vaccines(self, doc: Doc, sent_ids: list[int]) -> list[_Cand]:
+        """Named vaccines: a Title-case name with a valency, conjugate, recombinant or
+        pathogen word, or a lower-case one with a stated valency."""
+        out: list[_Cand] = []
+        for tok in doc:
+            if tok.lower_ not in {"vaccine", "vaccines"}:
+                continue
+            i = tok.i
+            if tok.text[0].isupper():
+                s = self._run_start(doc, i, sent_ids, vaccine=True)
+                if s == i:
+                    continue
+                end = self._paren_tail(doc, i + 1)
+                run = doc[s:end]
+                lows = [t.lower_ for t in run]
+                joined = "".join(t.text_with_ws for t in run).lower()
+                valent = bool(re.search(r"valent\b", joined))
+                strong = valent or any(w in self.vaccine_strong for w in lows) or end > i + 1
+                names = [t for t in doc[s:i] if t.is_alpha]
+                proper = any(w in self.pathogens for w in lows) and len(names) + 1 >= (
+                    self.vaccine_min
+                )
+                # "COVID-19 Vaccine Injury Compensation Program": the name goes on.
+                goes_on = end < len(doc) and doc[end].is_title and doc[end].is_alpha
+                if strong or (proper and not goes_on):
+                    out.append(_Cand(s, end, "vaccine", _PRIO["vaccine"]))
+                continue
+            # Lower case: only a stated valency makes it specific ("five-valent
+            # rotavirus vaccine"); "influenza vaccines" is a class.
+            j = i - 1
+            start: int | None = None
+            sid = sent_ids[i]
+            while j >= 0 and i - j <= 7 and sent_ids[j] == sid:
+                t = doc[j]
+                if t.is_upper and self.serogroup_rx.match(t.text):
+                    start = j  # "ACYW135 meningococcal polysaccharide vaccine"
+                    j -= 1
+                    continue
+                if self.valency_rx.match(t.text) or t.lower_ == "valent":
+                    k = j
+                    if t.lower_ == "valent" and j >= 2 and doc[j - 1].text == "-":
+                        k = j - 2
+                    start = k
+                    j = k - 1
+                    continue
+                if t.text == "-" or t.is_lower or t.is_upper or t.like_num:
+                    if t.lower_ in self.run_stop or (t.is_punct and t.text != "-"):
+                        break
+                    j -= 1
+                    continue
+                break
+            if start is not None:
+                out.append(_Cand(start, i + 1, "vaccine", _PRIO["vaccine"]))
+        return out
+
+    def _products(self, doc: Doc, sent_ids: list[int], cores: list[_Cand]) -> list[_Cand]:
+        """Title-case product names ending in a dosage form: "Children's Xiaochaihu Granules"."""
+        out: list[_Cand] = []
+        core_tokens = {k for c in cores for k in range(c.start, c.end)}
+        for tok in doc:
+            if not tok.is_title:
+                continue
+            s_form = self._dosage_ending_at(doc, tok.i, self.title_forms)
+            if s_form is None or not all(t.is_title or not t.is_alpha for t in doc[s_form : tok.i]):
+                continue
+            if tok.i + 1 < len(doc) and doc[tok.i + 1].is_title:
+                continue  # "Injection Molding Machine": the form word does not end the name
+            s = self._run_start(doc, s_form, sent_ids, vaccine=False)
+            if s == s_form:
+                continue
+            if not any(k in core_tokens for k in range(s, s_form)) and self._is_headline(
+                doc, sent_ids, tok.i
+            ):
+                continue
+            out.append(_Cand(s, tok.i + 1, "product", _PRIO["product"]))
+        return out
+
+    def _trial_objects(self, doc: Doc, sent_ids: list[int]) -> list[_Cand]:
+        """What a trial tests: "a Phase 3 trial for NeuVax", "a trial of Folate Binding Protein-E39".
+
+        Only names shaped like products are taken (an inner capital, or a
+        Title-case run ending in a code), so "a trial for Parkinson's disease" or
+        "a study of Chinese patients" stay out.
+        """
+        out: list[_Cand] = []
+        n = len(doc)
+        for tok in doc:
+            if tok.lower_ not in self.trial_words or tok.i + 2 >= n:
+                continue
+            if doc[tok.i + 1].lower_ not in self.trial_preps:
+                continue
+            s = tok.i + 2
+            e = s
+            while e < n and e - s < 6 and sent_ids[e] == sent_ids[s]:
+                t = doc[e]
+                glued = t.text in {"-", "/"} and not t.whitespace_ and not doc[e - 1].whitespace_
+                if glued or (t.text[:1].isupper() and not t.is_punct):
+                    e += 1
+                    continue
+                break
+            while e > s and doc[e - 1].text in {"-", "/"}:
+                e -= 1
+            if e == s:
+                continue
+            run = doc[s:e]
+            lows = {t.lower_ for t in run}
+            after = doc[e].lower_ if e < n else ""
+            if (
+                lows & (self.brand_stop | self.run_stop | self.disease_words | self.pathogens)
+                or after in {"'s", "’s"} | self.disease_words
+            ):
+                continue
+            camel = len(run) == 1 and bool(_CAMEL.match(run.text))
+            coded = len(run) >= 2 and any(c.isdigit() for c in run[-1].text)
+            if (camel or coded) and not self._before_company_word(doc, e):
+                out.append(_Cand(s, e, "camel", _PRIO["camel"]))
+        return out
+
+    def _acronyms(self, doc: Doc, cands: list[_Cand]) -> list[_Cand]:
+        """An acronym in brackets made of the initials: "Folate Binding Protein-E39 (FBP)"."""
+        out: list[_Cand] = []
+        for c in cands:
+            e = c.end
+            if e + 2 < len(doc) and doc[e].text == "(" and doc[e + 2].text == ")":
+                acr = doc[e + 1].text
+                if not (acr.isupper() and acr.isalpha() and 2 <= len(acr) <= 6):
+                    continue
+                initials = "".join(t.text[0] for t in doc[c.start : c.end] if t.is_alpha).upper()
+                if len(initials) >= 2 and initials.startswith(acr):
+                    out.append(_Cand(e + 1, e + 2, "acronym", _PRIO["acronym"]))
+        return out
+
+    def _paren_codes(self, doc: Doc, cands: list[_Cand]) -> list[_Cand]:
+        """Short code names accepted only beside a drug: "disitamab vedotin (RC48)"."""
+        out: list[_Cand] = []
+        for c in cands:
+            e = self._extend_dosage(doc, c.end)
+            if e + 2 < len(doc) and doc[e].text == "(" and doc[e + 2].text == ")":
+                t = doc[e + 1]
+                if self.code_paren_rx.match(t.text):
+                    out.append(_Cand(t.i, t.i + 1, "code", _PRIO["code"]))
+        return out
+
+    def _combos(self, doc: Doc, cands: list[_Cand]) -> list[_Cand]:
+        """Two drugs joined by a bare slash are one product: "Insulin Degludec/Insulin Aspart"."""
+        by_start = {c.start: c for c in cands if c.kind in _CORE}
+        out: list[_Cand] = []
+        for a in cands:
+            if a.kind not in _CORE or a.end >= len(doc):
+                continue
+            slash = doc[a.end]
+            if slash.text != "/" or doc[a.end - 1].whitespace_ or slash.whitespace_:
+                continue
+            b = by_start.get(a.end + 1)
+            if b is not None:
+                out.append(_Cand(a.start, b.end, "combo", _PRIO["combo"]))
+        return out
+
+    def _propagate(self, doc: Doc, cands: list[_Cand]) -> list[_Cand]:
+        """Later mentions of a brand, code or acronym found once by its context."""
+        forms = {
+            doc[c.start : c.end].text: c.kind
+            for c in cands
+            if c.kind in {"brand", "acronym", "code", "camel"} and c.end - c.start == 1
+        }
+        out: list[_Cand] = []
+        if not forms:
+            return out
+        for tok in doc:
+            kind = forms.get(tok.text)
+            if kind is not None:
+                out.append(_Cand(tok.i, tok.i + 1, kind, _PRIO[kind]))
+        return out
+
+    def _propagate_products(self, doc: Doc, products: list[_Cand]) -> list[_Cand]:
+        """The one-word name alone: "Mizorb" after "Mizorb Monoclonal Antibody Injection"."""
+        names: set[str] = set()
+        for c in products:
+            s_form = self._dosage_ending_at(doc, c.end - 1, self.title_forms)
+            if s_form is not None and s_form - c.start == 1 and doc[c.start].is_alpha:
+                names.add(doc[c.start].text)
+        return [
+            _Cand(t.i, t.i + 1, "brand", _PRIO["brand"])
+            for t in doc
+            if t.text in names and not self._before_company_word(doc, t.i + 1)
+        ]
+
+    # -- putting them together ------------------------------------------
+
+    def find(self, doc: Doc) -> list[Span]:
+        sent_ids = _sentence_ids(doc)
+        cores = self._gazetteer(doc) + self._inns(doc)
+        cores += self._codes(doc, sent_ids, cores)
+        cores += self._trial_objects(doc, sent_ids)
+        cands = cores + self._brands(doc, cores, sent_ids)
+        cands += self._paren_codes(doc, cands)
+        cands += self._propagate(doc, cands)
+        extended: list[_Cand] = []
+        for c in cands:
+            e = self._extend_dosage(doc, c.end)
+            if e > c.end:
+                extended.append(_Cand(c.start, e, c.kind, c.prio))
+        cands += extended
+        cands += self._combos(doc, cands)
+        cands += self._vaccines(doc, sent_ids)
+        products = self._products(doc, sent_ids, cands)
+        cands += products + self._propagate_products(doc, products)
+        cands += self._acronyms(doc, cands)
+
+        blocked = _offsets(_ext(doc, "amounts")) + _offsets(_ext(doc, "stage_mentions"))
+        taken = [False] * len(doc)
+        chosen: list[Span] = []
+        seen: set[tuple[int, int]] = set()
+        for c in sorted(cands, key=lambda c: (-(c.end - c.start), c.prio, c.start)):
+            if (c.start, c.end) in seen or any(taken[c.start : c.end]):
+                continue
+            seen.add((c.start, c.end))
+            span = Span(doc, c.start, c.end, label=LABEL)
+            if any(a < span.end_char and span.start_char < b for a, b in blocked):
+                continue
+            for k in range(c.start, c.end):
+                taken[k] = True
+            chosen.append(span)
+        return sorted(chosen, key=lambda s: s.start)
+
+    def __call__(self, doc: Doc) -> Doc:
+        doc.spans[SPAN_KEY] = self.find(doc)
+        return doc
+
+
+def _ext(doc: Doc, name: str) -> Any:
+    return getattr(doc._, name) if Doc.has_extension(name) else None
+
+
+@Language.factory("bionews_drugs")
+def make_drug_finder(nlp: Language, name: str) -> DrugFinder:
+    return DrugFinder(nlp)
+
+
+# ---------------------------------------------------------------------------
+# Merging spans into records.
+
+
+class _Union:
+    def __init__(self, n: int) -> None:
+        self.parent = list(range(n))
+
+    def find(self, i: int) -> int:
+        while self.parent[i] != i:
+            self.parent[i] = self.parent[self.parent[i]]
+            i = self.parent[i]
+        return i
+
+    def join(self, a: int, b: int) -> None:
+        ra, rb = self.find(a), self.find(b)
+        if ra != rb:
+            self.parent[max(ra, rb)] = min(ra, rb)
+
+
+_OPEN_BETWEEN = re.compile(r"^\s*[®™]?\s*\(\s*$")
+_CLOSE_AFTER = re.compile(r"^\s*\)")
+_APPOSITION_END = re.compile(r"^\s*(?:[.;)]|,(?!\s*(?:and|or)\b))")
+
+
+def merge_drugs(spans: list[Span]) -> list[Drug]:
+    """Group the drug spans of one Doc into one :class:`Drug` per drug.
+
+    Spans join when their :func:`drug_key` is equal, when one is written in
+    brackets right after the other ("Tyvyt (sintilimab injection)", "IBI362
+    (mazdutide)"), when a brand is introduced for a drug of the same sentence
+    ("marketed as Tyvyt"), or when the gazetteer lists both as forms of one drug.
+    A gazetteer descriptor ("9-valent HPV vaccine") joins its brand only when the
+    brand itself is named in the article.
+    """
+    spans = sorted(spans, key=lambda s: s.start_char)
+    n = len(spans)
+    if n == 0:
+        return []
+    text = spans[0].doc.text
+    keys = [drug_key(s.text) for s in spans]
+    uf = _Union(n)
+    form_keys, desc_keys = _gaz_keys()
+
+    first_by_key: dict[str, int] = {}
+    first_by_entry: dict[int, int] = {}
+    for i, k in enumerate(keys):
+        if k in first_by_key:
+            uf.join(first_by_key[k], i)
+        else:
+            first_by_key[k] = i
+        entry = form_keys.get(k)
+        if entry is not None:
+            if entry in first_by_entry:
+                uf.join(first_by_entry[entry], i)
+            else:
+                first_by_entry[entry] = i
+    descriptor = [False] * n
+    for i, k in enumerate(keys):
+        entry = desc_keys.get(k)
+        if entry is not None and k not in form_keys and entry in first_by_entry:
+            uf.join(first_by_entry[entry], i)
+            descriptor[i] = True
+
+    for i in range(n - 1):
+        a, b = spans[i], spans[i + 1]
+        if _OPEN_BETWEEN.match(text[a.end_char : b.start_char]) and _CLOSE_AFTER.match(
+            text[b.end_char : b.end_char + 3]
+        ):
+            uf.join(i, i + 1)
+
+    # "a 9-valent HPV vaccine, Cecolin 9, was approved": a generic vaccine
+    # description in apposition to the product's name.
+    for i in range(n - 1):
+        a, b = spans[i], spans[i + 1]
+        if (
+            text[a.end_char : b.start_char] == ", "
+            and (a.text[:1].islower() or a.text[:1].isdigit())
+            and re.search(r"\bvaccines?$", a.text)
+            and _APPOSITION_END.match(text[b.end_char : b.end_char + 12])
+        ):
+            uf.join(i, i + 1)
+            descriptor[i] = True
+
+    intro = re.compile(patterns()["brand_intro_regex"])
+    for i, s in enumerate(spans):
+        if not intro.search(text, max(0, s.start_char - 60), s.start_char):
+            continue
+        s0, s1 = _sentence_window(text, s.start_char, s.end_char)
+        near = [
+            (abs(t.start_char - s.start_char), j)
+            for j, t in enumerate(spans)
+            if j != i and keys[j] != keys[i] and s0 <= t.start_char < s1
+        ]
+        if near:
+            uf.join(i, min(near)[1])
+
+    groups: dict[int, list[int]] = {}
+    for i in range(n):
+        groups.setdefault(uf.find(i), []).append(i)
+
+    all_offsets = [(s.start_char, s.end_char) for s in spans]
+    drugs: list[Drug] = []
+    for members in sorted(groups.values(), key=lambda m: m[0]):
+        named = [i for i in members if not descriptor[i]] or members
+        name_i = max(named, key=lambda i: (len(spans[i].text), -i))
+        name = spans[name_i].text
+        aliases: list[str] = []
+        seen = {name.casefold()}
+        for i in members:
+            t = spans[i].text
+            if t.casefold() not in seen:
+                seen.add(t.casefold())
+                aliases.append(t)
+        own = [all_offsets[i] for i in members]
+        others = [o for o in all_offsets if o not in own]
+        modality: str | None = None
+        targets: list[str] = []
+        for i in sorted(members, key=lambda i: (i != name_i, i)):
+            mod, tg = describe(text, spans[i].start_char, spans[i].end_char, others=others)
+            modality = modality or mod
+            for t in tg:
+                if t not in targets:
+                    targets.append(t)
+        drugs.append(
+            Drug(
+                name=name,
+                aliases=aliases,
+                modality=modality,  # type: ignore[arg-type]
+                targets=targets,
+                mentions=[
+                    Mention(start=spans[i].start_char, end=spans[i].end_char, text=spans[i].text)
+                    for i in members
+                ],
+            )
+        )
+    return drugs

@@ -1,0 +1,1054 @@
+"""Organisation names: a spaCy component (``bionews_orgs``) and the per-article merge.
+
+News prose names an organisation the way a reader expects to recognise it: a
+proper-noun run that ends in a sector or institution noun ("Chongqing Sintaho
+Pharmaceutical", "Medical Research Council"), optionally a legal suffix
+("Co., Ltd."), optionally an "of/for" complement ("Chinese Academy of
+Engineering"). Well-known names that carry no such noun ("Pfizer", "NMPA") come
+from a gazetteer. Everything else the component finds is derived from those
+anchors, never guessed from capitalisation alone: short forms of a name already
+found ("Zhifei"), acronyms defined or spelled by one ("(NMPA)", "BIA"), and
+names enumerated in one list with found organisations.
+
+The word lists behind the rules (sector nouns, legal suffixes, places, stop
+lists) are data in ``data/org_patterns.json`` and ``data/orgs.jsonl``.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import unicodedata
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+
+from spacy.language import Language
+from spacy.matcher import PhraseMatcher
+from spacy.tokens import Doc, Span, Token
+from spacy.util import filter_spans
+
+from .records import ORG_KINDS, Mention, Organisation
+
+if not Span.has_extension("org_kind"):
+    Span.set_extension("org_kind", default=None)
+# The name of the organisation a derived mention (short form, acronym) belongs
+# to; lets the merge keep "Baiyunshan" with the parent, not the subsidiary.
+if not Span.has_extension("org_ref"):
+    Span.set_extension("org_ref", default=None)
+
+_CAMEL = re.compile(r"^[A-Z][a-z]+(?:[A-Z][a-z0-9]*)+$")
+_ALLCAPS = re.compile(r"^[A-Z][A-Z&]{1,7}$")
+_QUOTES = re.compile(r"[\"'“”‘’`«»()\[\]{}®™]")
+_WS = re.compile(r"\s+")
+_LEGAL_TAIL = re.compile(
+    r"(?:[\s,]+(?:co|ltd|inc|corp|corporation|limited|llc|plc|gmbh|ag|kgaa|s\.a|n\.v|pc|"
+    r"group|holdings|company|and company|& co)\.?)+\s*$"
+)
+_CAMEL_PARTS = re.compile(r"[A-Z][a-z]+|[A-Z]+(?![a-z])|\d+")
+_FUNCTION = frozenset({"of", "and", "for", "the", "&", "de", "in", "on", "at"})
+
+
+@dataclass(frozen=True)
+class GazEntry:
+    name: str
+    aliases: tuple[str, ...]
+    kind: str
+    media: bool
+
+
+@dataclass(frozen=True)
+class OrgData:
+    """Everything the rules read, loaded once per process."""
+
+    head_kind: dict[str, str]
+    legal: frozenset[str]
+    legal_re: re.Pattern[str]
+    institution: frozenset[str]
+    inst_need_distinctive: frozenset[str]
+    of_heads: frozenset[str]
+    bare_of_heads: frozenset[str]
+    of_words: frozenset[str]
+    tails: frozenset[str]
+    venue_words: frozenset[str]
+    venue_heads: frozenset[str]
+    non_org_phrases: tuple[str, ...]
+    compound_heads: frozenset[str]
+    generic: frozenset[str]
+    places: frozenset[str]
+    regions: tuple[tuple[str, ...], ...]
+    and_joinable: frozenset[str]
+    hyphen_breakers: frozenset[str]
+    leading_strip: frozenset[str]
+    titles: frozenset[str]
+    never_name: frozenset[str]
+    sentence_initial_stop: frozenset[str]
+    media_cues: frozenset[str]
+    report_verbs: frozenset[str]
+    camel_before: frozenset[str]
+    camel_after: frozenset[str]
+    camel_stop: frozenset[str]
+    descriptors: frozenset[str]
+    descriptor_followers: frozenset[str]
+    lower_before_suffix: frozenset[str]
+    tickers: frozenset[str]
+    hospital_center_mods: frozenset[str]
+    possessive_names: frozenset[str]
+    gazetteer: tuple[GazEntry, ...]
+    gaz_index: dict[str, int]  # org_key of every name/alias -> entry index
+
+
+def _low(words: Iterable[str]) -> frozenset[str]:
+    return frozenset(w.lower() for w in words)
+
+
+@lru_cache(maxsize=1)
+def load_data() -> OrgData:
+    root = resources.files("bionews").joinpath("data")
+    p = json.loads(root.joinpath("org_patterns.json").read_text("utf-8"))
+    head_kind: dict[str, str] = {}
+    for kind, words in p["heads"].items():
+        for w in words:
+            head_kind.setdefault(w.lower(), kind)
+    gaz: list[GazEntry] = []
+    for line in root.joinpath("orgs.jsonl").read_text("utf-8").splitlines():
+        if line.strip():
+            d = json.loads(line)
+            gaz.append(
+                GazEntry(d["name"], tuple(d.get("aliases", ())), d["kind"], d.get("media", False))
+            )
+    index: dict[str, int] = {}
+    for i, e in enumerate(gaz):
+        for form in (e.name, *e.aliases):
+            index.setdefault(org_key(form), i)
+    return OrgData(
+        head_kind=head_kind,
+        legal=frozenset(p["legal_suffixes"]),
+        legal_re=re.compile(p["legal_suffix_regex"].replace(r"\s", r"[ \t]")),
+        institution=_low(p["institution_heads"]),
+        inst_need_distinctive=_low(p["need_distinctive_institution_heads"]),
+        of_heads=_low(p["of_heads"]),
+        bare_of_heads=_low(p["bare_of_heads"]),
+        of_words=frozenset(p["of_words"]),
+        tails=_low(p["non_org_tails"]),
+        venue_words=_low(p["venue_words"]),
+        venue_heads=_low(p["venue_heads"]),
+        non_org_phrases=tuple(x.lower() for x in p["non_org_phrases"]),
+        compound_heads=frozenset(p["compound_heads"]),
+        generic=_low(p["generic_words"]),
+        places=_low(p["places"]),
+        regions=tuple(tuple(r.split()) for r in p["region_suffixes"]),
+        and_joinable=_low(p["and_joinable"]),
+        hyphen_breakers=_low(p["hyphen_breakers"]),
+        leading_strip=_low(p["leading_strip"]),
+        titles=frozenset(p["title_words"]),
+        never_name=frozenset(p["never_name"]),
+        sentence_initial_stop=frozenset(p["sentence_initial_stop"]),
+        media_cues=_low(p["media_cues_before"]),
+        report_verbs=_low(p["report_verbs"]),
+        camel_before=_low(p["camel_cues_before"]),
+        camel_after=_low(p["camel_cues_after"]),
+        camel_stop=frozenset(p["camel_stop"]),
+        descriptors=_low(p["descriptor_nouns"]),
+        descriptor_followers=_low(p["descriptor_followers"]),
+        lower_before_suffix=_low(p["generic_lowercase_before_suffix"]),
+        tickers=frozenset(p["ticker_exchanges"]),
+        hospital_center_mods=_low(p["hospital_center_modifiers"]),
+        possessive_names=frozenset(p["possessive_in_names"]),
+        gazetteer=tuple(gaz),
+        gaz_index=index,
+    )
+
+
+def org_key(name: str) -> str:
+    """Normalised form for comparing organisation names.
+
+    NFKC, lower case, quotes and brackets removed, white space collapsed, a
+    leading "the" and trailing legal suffixes dropped: the same equivalence the
+    evaluation uses, so that merging and scoring agree on what "same" means.
+    """
+    s = unicodedata.normalize("NFKC", name).lower()
+    s = _WS.sub(" ", _QUOTES.sub(" ", s)).strip()
+    s = re.sub(r"^the\s+", "", s)
+    s = _LEGAL_TAIL.sub("", s).strip(" ,.")
+    return s
+
+
+# --------------------------------------------------------------------------- tokens
+
+
+def _words(key: str) -> list[str]:
+    return [w for w in re.split(r"[\s\-]+", key) if w]
+
+
+class _Doc:
+    """Token predicates over one Doc, with the data bound in."""
+
+    def __init__(self, doc: Doc, data: OrgData) -> None:
+        self.doc = doc
+        self.d = data
+        self.n = len(doc)
+
+    def is_name(self, tok: Token) -> bool:
+        t = tok.text
+        if tok.is_space or not t or t in self.d.never_name:
+            return False
+        return t[0].isupper() and any(c.isalpha() for c in t)
+
+    def is_head(self, tok: Token) -> bool:
+        return self.is_name(tok) and tok.lower_ in self.d.head_kind
+
+    def is_legal(self, tok: Token) -> bool:
+        return tok.text in self.d.legal or tok.text.rstrip(".") in self.d.legal
+
+    def sentence_initial(self, i: int) -> bool:
+        j = i - 1
+        while j >= 0 and self.doc[j].is_space and "\n" not in self.doc[j].text:
+            j -= 1
+        if j < 0 or "\n" in self.doc[j].text:
+            return True
+        return self.doc[j].text in {".", "!", "?", ":", '"', "“", "”", "|", "--", "—", "-"}
+
+    def prev_word(self, i: int, k: int = 1) -> Token | None:
+        j = i - 1
+        while j >= 0:
+            if not self.doc[j].is_space:
+                k -= 1
+                if k == 0:
+                    return self.doc[j]
+            elif "\n" in self.doc[j].text:
+                return None
+            j -= 1
+        return None
+
+    def next_word(self, i: int) -> Token | None:
+        j = i
+        while j < self.n:
+            if not self.doc[j].is_space:
+                return self.doc[j]
+            if "\n" in self.doc[j].text:
+                return None
+            j += 1
+        return None
+
+    def distinctive(self, tok: Token) -> bool:
+        low = tok.lower_
+        d = self.d
+        return (
+            any(c.isalpha() for c in low)
+            and low not in d.generic
+            and low not in d.places
+            and low not in d.head_kind
+            and low not in d.tails
+            and low not in d.leading_strip
+            and tok.text not in d.legal
+            and low not in _FUNCTION
+        )
+
+
+# --------------------------------------------------------------------------- runs
+
+
+def _atomic_runs(x: _Doc) -> list[list[int]]:
+    """Maximal runs of capitalised tokens (hyphen compounds kept whole).
+
+    Title and role words ("CEO", "Professor") cut a run: what follows them is a
+    person, what precedes them may still be an organisation.
+    """
+    doc, d = x.doc, x.d
+    runs: list[list[int]] = []
+    cur: list[int] = []
+    i = 0
+    while i < x.n:
+        tok = doc[i]
+        if x.is_name(tok) and tok.text not in d.titles:
+            if cur and doc[cur[-1]].whitespace_ not in (" ", "") and doc[cur[-1]].text != "-":
+                runs.append(cur)
+                cur = []
+            cur.append(i)
+            i += 1
+            continue
+        if cur and tok.text in {"'s", "’s"} and doc[i - 1].text in d.possessive_names:
+            cur.append(i)  # "People's Hospital", "Women's and Children's"
+            i += 1
+            continue
+        if (
+            cur
+            and tok.text in {"-", "‐"}
+            and not doc[i - 1].whitespace_
+            and not tok.whitespace_
+            and i + 1 < x.n
+            and doc[i + 1].is_alpha
+            and doc[i + 1].lower_ not in d.hyphen_breakers
+        ):
+            cur.extend([i, i + 1])
+            i += 2
+            continue
+        if cur:
+            runs.append(cur)
+            cur = []
+        i += 1
+    if cur:
+        runs.append(cur)
+    out = []
+    for run in runs:
+        run = _strip_leading(x, run)
+        if run:
+            out.append(run)
+    return out
+
+
+def _strip_leading(x: _Doc, run: list[int]) -> list[int]:
+    doc, d = x.doc, x.d
+    while run:
+        tok = doc[run[0]]
+        if tok.lower_ in d.leading_strip or (
+            x.sentence_initial(run[0]) and tok.text in d.sentence_initial_stop
+        ):
+            run = run[1:]
+            while run and doc[run[0]].text in {"-", "‐"}:
+                run = run[1:]
+            continue
+        break
+    return run
+
+
+def _join_and(x: _Doc, runs: list[list[int]]) -> list[list[int]]:
+    """Join "Food and Drug Administration", "Piper Jaffray & Co." across the conjunction.
+
+    Only when the word before it is a common noun that such names coordinate
+    (science, technology, research ...) or a legal "& Co." follows, so that two
+    companies named side by side ("Innovent and Lilly") stay two.
+    """
+    doc, d = x.doc, x.d
+    out: list[list[int]] = []
+    for run in runs:
+        if out:
+            prev = out[-1]
+            gap = list(range(prev[-1] + 1, run[0]))
+            if len(gap) == 1 and doc[gap[0]].text in {"and", "&"}:
+                last = doc[prev[-1]]
+                b_words = [doc[k] for k in run if doc[k].is_alpha or x.is_name(doc[k])]
+                b_ok = all(t.lower_ in d.and_joinable for t in b_words) or any(
+                    x.is_head(t) or x.is_legal(t) for t in b_words
+                )
+                joinable = last.lower_ in d.and_joinable and b_ok
+                amp_co = doc[gap[0]].text == "&" and x.is_legal(doc[run[0]])
+                if joinable or amp_co:
+                    out[-1] = [*prev, gap[0], *run]
+                    continue
+        out.append(run)
+    return out
+
+
+# --------------------------------------------------------------------------- candidates
+
+
+@dataclass
+class Cand:
+    start: int  # token index
+    end: int  # token index, exclusive
+    kind: str
+    ref: str | None = None
+    gaz: int | None = None
+
+
+def _legal_extend(x: _Doc, end_tok: int) -> int:
+    """Token end after any legal suffix that follows (", Inc.", " Co., Ltd.")."""
+    doc = x.doc
+    last = doc[end_tok - 1]
+    m = x.d.legal_re.match(doc.text, last.idx + len(last.text))
+    if not m or m.end() == m.start():
+        return end_tok
+    span = doc.char_span(last.idx, m.end(), alignment_mode="contract")
+    if span is None:
+        return end_tok
+    new_end = span.end
+    # Drop punctuation the contraction left at the end (", " before a glued token).
+    while new_end > end_tok and doc[new_end - 1].is_punct and doc[new_end - 1].text != ".":
+        new_end -= 1
+    if new_end > end_tok and doc[new_end - 1].text == ".":
+        new_end -= 1  # a lone full stop ends the sentence, not the name
+    return max(new_end, end_tok)
+
+
+def _of_chain(x: _Doc, end: int, runs_by_start: dict[int, list[int]]) -> int:
+    """Extend "University" over "of Nottingham", "Institute" over "for Immunology"."""
+    doc, d = x.doc, x.d
+    if doc[end - 1].lower_ not in d.of_heads or end >= x.n or doc[end].text not in d.of_words:
+        return end
+    j = end + 1
+    if j < x.n and doc[j].text == "the":
+        j += 1
+    run = runs_by_start.get(j)
+    if run is None:
+        return end
+    end = run[-1] + 1
+    # "University of Science and Technology of China": a trailing "of <place>".
+    if end + 1 < x.n and doc[end].text == "of":
+        nxt = runs_by_start.get(end + 1)
+        if nxt and all(doc[k].lower_ in d.places for k in nxt if doc[k].is_alpha):
+            end = nxt[-1] + 1
+    return end
+
+
+def _pattern_cands(x: _Doc, runs: list[list[int]]) -> list[Cand]:
+    doc, d = x.doc, x.d
+    runs_by_start = {r[0]: r for r in runs}
+    out: list[Cand] = []
+    for run in runs:
+        toks = [doc[k] for k in run]
+        heads = [
+            i
+            for i, t in enumerate(toks)
+            if x.is_head(t)
+            or x.is_legal(t)
+            or (i and f"{toks[i - 1].text} {t.text}" in d.compound_heads)
+        ]
+        if not heads:
+            continue
+        last = heads[-1]
+        if any(t.lower_ in d.tails for t in toks[last + 1 :]):
+            continue
+        if run[0] == run[last] and x.is_legal(toks[0]):
+            c = _suffix_only(x, run[: last + 1])
+            if c:
+                out.append(c)
+            continue
+        end = run[last] + 1
+        full_run = last == len(toks) - 1
+        of_end = _of_chain(x, end, runs_by_start) if full_run else end
+        has_of = of_end > end
+        legal_end = _legal_extend(x, of_end) if full_run else of_end
+        cand_toks = [doc[k] for k in range(run[0], end)]
+        c = _judge(x, cand_toks, has_of, legal_end > of_end)
+        if c is None:
+            continue
+        out.append(Cand(run[0], legal_end, c))
+    return out
+
+
+def _judge(x: _Doc, toks: Sequence[Token], has_of: bool, has_suffix: bool) -> str | None:
+    """The kind of organisation ``toks`` (head included, of-chain excluded) names, or None."""
+    d = x.d
+    words = [t for t in toks if t.text not in {"-", "‐", "and", "&"}]
+    non_legal = [t for t in words if not x.is_legal(t)]
+    heads = [t for t in non_legal if x.is_head(t)]
+    legal = has_suffix or any(x.is_legal(t) for t in words)
+    if not heads and not legal:
+        return None
+    head = heads[-1] if heads else None
+    hlow = head.lower_ if head is not None else ""
+    # Modifiers: the words before the last head ("Medical Research" of "... Council").
+    mods = (
+        non_legal[: max(i for i, t in enumerate(non_legal) if t is head)]
+        if head is not None
+        else non_legal
+    )
+    n_dist = sum(1 for t in words if x.distinctive(t))
+    text = " ".join(t.lower_ for t in words)
+    for phrase in d.non_org_phrases:
+        if text == phrase or (
+            text.endswith(" " + phrase)
+            and not any(x.distinctive(t) for t in words[: len(words) - len(phrase.split())])
+        ):
+            return None
+    if hlow in d.venue_heads and any(t.lower_ in d.venue_words for t in mods):
+        return None
+    if head is not None and hlow in d.institution:
+        if not mods and not (has_of and hlow in d.bare_of_heads):
+            return None
+        compound = len(mods) > 0 and f"{mods[-1].text} {head.text}" in d.compound_heads
+        if hlow in d.inst_need_distinctive and n_dist == 0 and not has_of and not compound:
+            return None
+        if mods and all(t.lower_ in d.leading_strip for t in mods):
+            return None
+    elif n_dist == 0 and not (legal and mods):
+        return None
+    if legal and (head is None or hlow not in d.institution):
+        return "company"
+    kind = d.head_kind.get(hlow, "company")
+    if hlow in {"center", "centre"} and any(t.lower_ in d.hospital_center_mods for t in mods):
+        kind = "hospital"
+    if any(t.lower_ == "hospital" for t in words):
+        kind = "hospital"
+    return kind if kind in ORG_KINDS else "other"
+
+
+def _suffix_only(x: _Doc, run: list[int]) -> Cand | None:
+    """A legal suffix after lower-case words: "dievini Hopp BioTech holding GmbH"."""
+    doc, d = x.doc, x.d
+    i = run[0] - 1
+    start = run[0]
+    capitalised = 0
+    while i >= 0 and run[0] - i <= 6:
+        tok = doc[i]
+        if x.is_name(tok):
+            capitalised += 1
+        elif not (tok.is_alpha and tok.lower_ not in d.lower_before_suffix and not tok.is_stop):
+            break
+        start = i
+        i -= 1
+    if start == run[0] or not capitalised:
+        return None
+    return Cand(start, _legal_extend(x, run[-1] + 1), "company")
+
+
+# --------------------------------------------------------------------------- gazetteer
+
+
+def _heading_context(x: _Doc, i: int) -> bool:
+    """An all-caps acronym among all-caps words is a heading ("WHO WE ARE"), not a name."""
+    for tok in (x.prev_word(i), x.next_word(i + 1)):
+        if tok is not None and tok.is_alpha and len(tok.text) > 1 and tok.text.isupper():
+            return True
+    return False
+
+
+def _ticker(x: _Doc, i: int, end: int) -> bool:
+    nxt = x.next_word(end)
+    return (nxt is not None and nxt.text.startswith(":")) or ":" in x.doc[i].text
+
+
+def _bracketed(x: _Doc, start: int, end: int) -> bool:
+    text = x.doc.text
+    a = x.doc[start].idx
+    b = x.doc[end - 1].idx + len(x.doc[end - 1].text)
+    before = text[:a].rstrip(" ")[-1:]
+    after = text[b:].lstrip(" ")[:1]
+    return before in {"(", "[", "/"} or after in {")", "]", "/"}
+
+
+def _media_ok(x: _Doc, start: int, end: int) -> bool:
+    """Media are organisations only as actors or sources in running prose."""
+    if _bracketed(x, start, end):
+        return False
+    d = x.d
+    prev = [x.prev_word(start, k) for k in (1, 2, 3)]
+    if any(p is not None and p.text in {":", "|"} for p in prev[:2]):
+        return False
+    p1 = prev[0]
+    if p1 is not None and p1.lower_ == "by" and x.prev_word(start, 2) is None:
+        return False  # byline
+    if any(p is not None and p.lower_ in d.media_cues for p in prev[:2]):
+        return True
+    j = end
+    seen = 0
+    while j < x.n and seen < 5:
+        tok = x.doc[j]
+        if "\n" in tok.text:
+            break
+        if not tok.is_space:
+            seen += 1
+            if tok.lower_ in d.report_verbs:
+                return True
+            if tok.is_punct and tok.text not in {",", "'s", "’s"}:
+                break
+        j += 1
+    return False
+
+
+def _gaz_cands(x: _Doc, matcher: PhraseMatcher, lower_matcher: PhraseMatcher) -> list[Cand]:
+    doc, d = x.doc, x.d
+    out: list[Cand] = []
+    matches = {(s, e, int(doc.vocab.strings[m])) for m, s, e in matcher(doc)}
+    matches |= {(s, e, int(doc.vocab.strings[m])) for m, s, e in lower_matcher(doc)}
+    for s, e, gi in sorted(matches):
+        entry = d.gazetteer[gi]
+        first = doc[s]
+        if (
+            e - s == 1
+            and _ALLCAPS.match(first.text)
+            and (_heading_context(x, s) or _ticker(x, s, e) or _bracketed_ticker(x, s))
+        ):
+            continue
+        if e < x.n and doc[e].text in {"-", "‐"} and not doc[e - 1].whitespace_:
+            continue  # part of a hyphen compound ("Pfizer-BioNTech" is handled as two)
+        if s > 0 and doc[s - 1].text in {"-", "‐"} and not doc[s - 1].whitespace_:
+            continue
+        if entry.media:
+            if not _media_ok(x, s, e):
+                continue
+            out.append(Cand(s, e, entry.kind, entry.name, gi))
+            continue
+        # Extend left over a place prefix ("Jiangsu Hengrui"), right over sector
+        # nouns, a legal suffix and a region ("Hengrui Pharmaceuticals Co., Ltd.").
+        start = s
+        while (
+            start > 0
+            and doc[start - 1].whitespace_ == " "
+            and x.is_name(doc[start - 1])
+            and doc[start - 1].lower_ in d.places
+        ):
+            start -= 1
+        end = e
+        while end < x.n and doc[end - 1].whitespace_ == " " and x.is_head(doc[end]):
+            end += 1
+        nxt = doc[end] if end < x.n and doc[end - 1].whitespace_ == " " else None
+        if nxt is not None and x.is_name(nxt) and nxt.lower_ in d.tails:
+            continue  # "Zhifei Biopharmaceutical Park" is a place, not the company
+        end = _legal_extend(x, end)
+        end = _region_extend(x, end)
+        out.append(Cand(start, end, entry.kind, entry.name, gi))
+    return out
+
+
+def _bracketed_ticker(x: _Doc, i: int) -> bool:
+    """Exchange codes in "(SHA:600351)" or "[HK: 1276]"."""
+    return x.doc[i].text in x.d.tickers and ":" in x.doc.text[x.doc[i].idx : x.doc[i].idx + 12]
+
+
+def _region_extend(x: _Doc, end: int) -> int:
+    doc, d = x.doc, x.d
+    for region in sorted(d.regions, key=len, reverse=True):
+        k = end
+        ok = True
+        for w in region:
+            if k >= x.n or doc[k - 1].whitespace_ != " " or doc[k].text != w:
+                ok = False
+                break
+            k += 1
+        if ok and not (k < x.n and doc[k - 1].whitespace_ == " " and x.is_name(doc[k])):
+            return k
+    return end
+
+
+# --------------------------------------------------------------------------- derived mentions
+
+
+def _enumerated(x: _Doc, runs: list[list[int]], spans: list[Cand]) -> list[Cand]:
+    """Names listed with found organisations: "A Therapeutics, B UK, C and D Ltd"."""
+    doc, d = x.doc, x.d
+    covered = {k for c in spans for k in range(c.start, c.end)}
+    items: list[tuple[int, int, bool]] = [(c.start, c.end, True) for c in spans]
+    for run in runs:
+        if any(k in covered for k in run):
+            continue
+        items.append((run[0], run[-1] + 1, False))
+    items.sort()
+    out: list[Cand] = []
+
+    def sep(a: tuple[int, int, bool], b: tuple[int, int, bool]) -> bool:
+        gap = [t.text for t in doc[a[1] : b[0]] if not t.is_space]
+        return gap in ([","], ["and"], [",", "and"], ["or"], [",", "or"], [";"])
+
+    chain: list[tuple[int, int, bool]] = []
+    for it in [*items, (10**9, 10**9, False)]:
+        if chain and it[0] < 10**9 and sep(chain[-1], it):
+            chain.append(it)
+            continue
+        if len(chain) >= 3:
+            orgs = sum(1 for c in chain if c[2])
+            if orgs >= 2 and 2 * orgs >= len(chain):
+                for s, e, is_org in chain:
+                    if is_org or e - s > 5:
+                        continue
+                    toks = [doc[k] for k in range(s, e)]
+                    if not any(x.distinctive(t) for t in toks):
+                        continue
+                    if any(t.lower_ in d.tails or t.text in d.titles for t in toks):
+                        continue
+                    out.append(Cand(s, e, "company"))
+        chain = [it]
+    return out
+
+
+def _descriptor_cands(x: _Doc, runs: list[list[int]], covered: set[int]) -> list[Cand]:
+    """Names introduced by what they are: "partner Vaxelle", "Yaozhi Data, a consultancy"."""
+    doc, d = x.doc, x.d
+    out: list[Cand] = []
+    for run in runs:
+        if len(run) > 4 or any(k in covered for k in run):
+            continue
+        toks = [doc[k] for k in run]
+        if not any(x.distinctive(t) for t in toks) or any(t.lower_ in d.tails for t in toks):
+            continue
+        end = run[-1] + 1
+        if end < x.n and doc[end].text in {"-", "‐"} and not doc[end - 1].whitespace_:
+            continue  # a code name ("ABC-123"), not a company
+        prev = doc[run[0] - 1] if run[0] > 0 else None
+        before = (
+            prev is not None
+            and prev.whitespace_ == " "
+            and prev.lower_ in d.descriptors
+            and prev.text.islower()
+        )
+        after = False
+        if end + 2 < x.n and doc[end].text == "," and doc[end + 1].lower_ in {"a", "an"}:
+            for k in range(end + 2, min(end + 7, x.n)):
+                tok = doc[k]
+                if tok.lower_ in d.descriptors and tok.text.islower():
+                    nxt = doc[k + 1] if k + 1 < x.n else None
+                    after = nxt is None or nxt.is_punct or nxt.lower_ in d.descriptor_followers
+                    break
+                if tok.is_punct:
+                    break
+        if before or after:
+            out.append(Cand(run[0], end, "company"))
+            covered.update(run)
+    return out
+
+
+def _camel_cands(x: _Doc, covered: set[int]) -> list[Cand]:
+    """CamelCase names used as a source or actor: "told PharmCube", "by MedFirm"."""
+    doc, d = x.doc, x.d
+    out: list[Cand] = []
+    for i, tok in enumerate(doc):
+        if i in covered or not _CAMEL.match(tok.text) or tok.text in d.camel_stop:
+            continue
+        p1, p2 = x.prev_word(i), x.prev_word(i, 2)
+        nxt = x.next_word(i + 1)
+        cue = (p1 is not None and p1.lower_ in d.camel_before) or (
+            p1 is not None and p1.lower_ == "to" and p2 is not None and p2.lower_ == "according"
+        )
+        cue = cue or (nxt is not None and nxt.lower_ in d.camel_after)
+        if cue:
+            out.append(Cand(i, i + 1, "company"))
+    return out
+
+
+def _core(x: _Doc, toks: Sequence[Token]) -> list[str]:
+    """The distinctive part of a company name: "Zhifei" of "Chongqing Zhifei Biological ..."."""
+    d = x.d
+    words = [t for t in toks if t.text not in {"-", "‐"}]
+    i = 0
+    while i < len(words) and words[i].lower_ in d.places:
+        i += 1
+    j = len(words)
+    while j > i and not x.distinctive(words[j - 1]):
+        j -= 1
+    core = words[i:j]
+    if not core or (len(core) == 1 and not x.distinctive(core[0])):
+        return []
+    return [t.text for t in core]
+
+
+def _short_forms(x: _Doc, spans: list[Span], covered: set[int]) -> list[Cand]:
+    """Later (or earlier) bare mentions of a found company's distinctive core."""
+    doc, d = x.doc, x.d
+    cores: dict[tuple[str, ...], tuple[str, str]] = {}
+    for sp in spans:
+        if sp._.org_kind in {"government", "hospital", "academic"}:
+            continue
+        core = tuple(_core(x, list(sp)))
+        if not core or (len(core) == 1 and (len(core[0]) < 3 or core[0].lower() in d.generic)):
+            continue
+        if len(core) == len([t for t in sp if not t.is_punct]):
+            continue  # the name is its own core
+        cores.setdefault(core, (sp.text, sp._.org_kind or "company"))
+    out: list[Cand] = []
+    for core, (ref, kind) in cores.items():
+        n = len(core)
+        for i in range(x.n - n + 1):
+            if doc[i].text != core[0] or any(doc[i + k].text != core[k] for k in range(1, n)):
+                continue
+            if any(k in covered for k in range(i, i + n)):
+                continue
+            nxt = doc[i + n] if i + n < x.n else None
+            if (
+                nxt is not None
+                and doc[i + n - 1].whitespace_
+                and x.is_name(nxt)
+                and nxt.text not in d.titles
+            ):
+                continue  # part of another name ("Zhirui Biopharmaceutical Park")
+            prv = doc[i - 1] if i > 0 else None
+            if (
+                prv is not None
+                and prv.whitespace_
+                and x.is_name(prv)
+                and prv.lower_ not in d.places
+                and not x.sentence_initial(i - 1)
+            ):
+                continue  # the tail of a longer name
+            out.append(Cand(i, i + n, kind, ref))
+            covered.update(range(i, i + n))
+    return out
+
+
+def _initials(toks: Iterable[str]) -> str:
+    out = []
+    for w in toks:
+        if w.lower() in _FUNCTION or not w[:1].isalpha():
+            continue
+        parts = _CAMEL_PARTS.findall(w) or [w]
+        out.extend(p[0].upper() for p in parts)
+    return "".join(out)
+
+
+def _acronyms(x: _Doc, spans: list[Span], covered: set[int]) -> list[Cand]:
+    """Acronyms defined after a name "(NMPA)" or spelling one found ("BIA")."""
+    doc, d = x.doc, x.d
+    out: list[Cand] = []
+    by_initials: dict[str, Span] = {}
+    for sp in spans:
+        words = [t.text for t in sp if t.is_alpha or x.is_name(t)]
+        words = [w for w in words if w not in d.legal]
+        for variant in (words, [w for w in words if w.lower() not in d.places]):
+            ini = _initials(variant)
+            if len(ini) >= 2:
+                by_initials.setdefault(ini, sp)
+        # "(NMPA)" / "(MSD, NYSE: MRK)" right after the name.
+        j = sp.end
+        if j + 1 < x.n and doc[j].text == "(" and _ALLCAPS.match(doc[j + 1].text):
+            k = j + 1
+            if (
+                k + 1 < x.n
+                and doc[k + 1].text in {")", ","}
+                and k not in covered
+                and doc[k].text not in d.tickers
+            ):
+                out.append(Cand(k, k + 1, sp._.org_kind or "other", sp.text))
+                covered.add(k)
+    for i, tok in enumerate(doc):
+        if i in covered or not _ALLCAPS.match(tok.text) or tok.text in d.never_name:
+            continue
+        sp = by_initials.get(tok.text)
+        if sp is None or _heading_context(x, i) or _ticker(x, i, i + 1):
+            continue
+        out.append(Cand(i, i + 1, sp._.org_kind or "other", sp.text))
+        covered.add(i)
+    return out
+
+
+# --------------------------------------------------------------------------- component
+
+
+def _blocked_chars(doc: Doc) -> list[tuple[int, int]]:
+    """Character ranges already claimed by money, stage and drug finders."""
+    out: list[tuple[int, int]] = []
+    found = [doc._.get(n) for n in ("amounts", "stage_mentions") if Doc.has_extension(n)]
+    for items in found:
+        items = items or ()
+        for it in items:
+            if isinstance(it, tuple):
+                out.append((int(it[0]), int(it[1])))
+            else:
+                out.append((int(it.start), int(it.end)))
+    if "drugs" in doc.spans:
+        out += [(s.start_char, s.end_char) for s in doc.spans["drugs"]]
+    return out
+
+
+class OrgFinder:
+    def __init__(self, nlp: Language) -> None:
+        self.data = load_data()
+        self.matcher = PhraseMatcher(nlp.vocab, attr="ORTH")
+        self.lower_matcher = PhraseMatcher(nlp.vocab, attr="LOWER")
+        for i, e in enumerate(self.data.gazetteer):
+            exact, lower = [], []
+            for form in (e.name, *e.aliases):
+                pdoc = nlp.make_doc(form)
+                (lower if len(pdoc) > 1 else exact).append(pdoc)
+                if len(pdoc) > 1:
+                    exact.append(pdoc)
+            self.matcher.add(str(i), exact)
+            if lower:
+                self.lower_matcher.add(str(i), lower)
+
+    def __call__(self, doc: Doc) -> Doc:
+        x = _Doc(doc, self.data)
+        blocked = _blocked_chars(doc)
+
+        def free(c: Cand) -> bool:
+            a, b = doc[c.start].idx, doc[c.end - 1].idx + len(doc[c.end - 1].text)
+            return c.end > c.start and not any(s < b and a < e for s, e in blocked)
+
+        runs = _join_and(x, _atomic_runs(x))
+        cands = [
+            c
+            for c in _pattern_cands(x, runs) + _gaz_cands(x, self.matcher, self.lower_matcher)
+            if free(c)
+        ]
+        primary = self._select(doc, cands)
+        taken = {k for c in primary for k in range(c.start, c.end)}
+        extra = _enumerated(x, runs, primary)
+        extra += _descriptor_cands(x, runs, taken) + _camel_cands(x, taken)
+        primary = self._select(doc, primary + [c for c in extra if free(c)])
+        spans = self._spans(doc, primary)
+        covered = {k for s in spans for k in range(s.start, s.end)}
+        derived = _acronyms(x, spans, covered)
+        derived += _short_forms(x, spans, covered)
+        derived = [c for c in derived if free(c)]
+        final = self._select(doc, primary + derived)
+        doc.spans["orgs"] = self._spans(doc, final)
+        return doc
+
+    @staticmethod
+    def _select(doc: Doc, cands: list[Cand]) -> list[Cand]:
+        """Non-overlapping candidates, longest first (spaCy's filter_spans order)."""
+        by_span = {}
+        for c in cands:
+            key = (c.start, c.end)
+            old = by_span.get(key)
+            if old is None or (old.ref is None and c.ref is not None):
+                by_span[key] = c
+        keep = filter_spans([Span(doc, s, e) for s, e in by_span])
+        return [by_span[(s.start, s.end)] for s in sorted(keep, key=lambda s: s.start)]
+
+    @staticmethod
+    def _spans(doc: Doc, cands: list[Cand]) -> list[Span]:
+        out = []
+        for c in cands:
+            sp = Span(doc, c.start, c.end, label="ORG")
+            sp._.org_kind = c.kind
+            sp._.org_ref = c.ref
+            out.append(sp)
+        return out
+
+
+@Language.factory("bionews_orgs")
+def make_org_finder(nlp: Language, name: str) -> OrgFinder:
+    return OrgFinder(nlp)
+
+
+# --------------------------------------------------------------------------- merge
+
+
+def _strip_places(words: list[str], places: frozenset[str]) -> list[str]:
+    i = 0
+    while i < len(words) - 1 and words[i] in places:
+        i += 1
+    j = len(words)
+    while j > i + 1 and words[j - 1] in places:
+        j -= 1
+    return words[i:j]
+
+
+def _edit1(a: str, b: str) -> bool:
+    """True when a and b differ by one insertion, deletion or substitution."""
+    if a == b or abs(len(a) - len(b)) > 1:
+        return False
+    if len(a) > len(b):
+        a, b = b, a
+    i = 0
+    while i < len(a) and a[i] == b[i]:
+        i += 1
+    return a[i + (len(a) == len(b)) :] == b[i + 1 :]
+
+
+def _contains(small: list[str], big: list[str]) -> bool:
+    n = len(small)
+    return any(big[i : i + n] == small for i in range(len(big) - n + 1))
+
+
+def _joins(a: list[str], b: list[str], d: OrgData) -> int:
+    """How strongly short form ``a`` belongs to fuller form ``b`` (0 = not at all)."""
+    if a == b:
+        return 3
+    a_head = any(w in d.head_kind for w in a)
+    if not a_head and _contains(a, b):
+        b_core = [w for w in b if w not in d.head_kind and w not in d.generic]
+        return 2 if b_core[: len(a)] == a else 1
+    if (
+        a_head
+        and len(a) < len(b)
+        and b[-len(a) :] == a
+        and any(w not in d.head_kind and w not in d.generic and w not in d.places for w in a)
+    ):
+        return 1  # a subsidiary's own name inside "Parent Subsidiary Pharmaceutical"
+    if len(a) == len(b) and len(a) > 1:
+        diff = [(p, q) for p, q in zip(a, b, strict=True) if p != q]
+        if len(diff) == 1 and min(len(diff[0][0]), len(diff[0][1])) >= 5 and _edit1(*diff[0]):
+            return 1
+    return 0
+
+
+def merge_organisations(spans: list[Span]) -> list[Organisation]:
+    """One Organisation per distinct organisation among ``spans`` (one Doc's).
+
+    Forms join when they normalise alike, share a gazetteer entry, one was derived
+    from the other (short form, acronym), differ only by a place prefix, or one is
+    the bare distinctive core of the other. A former name or a parent company is
+    its own entry (CFDA is not NMPA, "Yabao Pharmaceutical" is not "Suzhou Yabao
+    Pharmaceutical Research and Development").
+    """
+    if not spans:
+        return []
+    d = load_data()
+    spans = sorted(spans, key=lambda s: (s.start_char, s.end_char))
+    keys = [org_key(s.text) for s in spans]
+    parent = list(range(len(spans)))
+
+    def find(i: int) -> int:
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    def union(i: int, j: int) -> None:
+        ri, rj = find(i), find(j)
+        if ri != rj:
+            parent[max(ri, rj)] = min(ri, rj)
+
+    gaz_of: list[int | None] = []
+    for s, k in zip(spans, keys, strict=True):
+        ref = s._.org_ref
+        g = d.gaz_index.get(k)
+        if g is None and ref:
+            g = d.gaz_index.get(org_key(ref))
+        gaz_of.append(g)
+    first_by: dict[object, int] = {}
+    for i, (k, g) in enumerate(zip(keys, gaz_of, strict=True)):
+        for token in (("k", k), ("g", g) if g is not None else None):
+            if token is None:
+                continue
+            if token in first_by:
+                union(i, first_by[token])
+            else:
+                first_by[token] = i
+    for i, s in enumerate(spans):
+        ref = s._.org_ref
+        if ref:
+            j = first_by.get(("k", org_key(ref)))
+            if j is not None:
+                union(i, j)
+
+    # Short forms, place prefixes, subsidiaries' tails and typos between groups.
+    words = [_strip_places(_words(k), d.places) for k in keys]
+    reps = sorted({find(i) for i in range(len(spans))})
+    for a in reps:
+        best, best_score = None, 0
+        for b in reps:
+            if a == b or find(a) == find(b):
+                continue
+            ga, gb = gaz_of[a], gaz_of[b]
+            if ga is not None and gb is not None and ga != gb:
+                continue
+            members_a = [i for i in range(len(spans)) if find(i) == find(a)]
+            members_b = [i for i in range(len(spans)) if find(i) == find(b)]
+            la = max(members_a, key=lambda i: len(keys[i]))
+            lb = max(members_b, key=lambda i: len(keys[i]))
+            if len(keys[la]) > len(keys[lb]):
+                continue
+            score = _joins(words[la], words[lb], d)
+            if score > best_score:
+                best, best_score = b, score
+        if best is not None:
+            union(a, best)
+
+    groups: dict[int, list[int]] = {}
+    for i in range(len(spans)):
+        groups.setdefault(find(i), []).append(i)
+    out: list[Organisation] = []
+    for members in sorted(groups.values(), key=lambda m: spans[m[0]].start_char):
+        texts = [spans[i].text for i in members]
+        name_i = max(members, key=lambda i: (len(spans[i].text), -spans[i].start_char))
+        name = spans[name_i].text
+        aliases: list[str] = []
+        seen = {name}
+        for t in texts:
+            if t not in seen:
+                seen.add(t)
+                aliases.append(t)
+        kinds = [spans[i]._.org_kind for i in members if spans[i]._.org_kind in ORG_KINDS]
+        kind = spans[name_i]._.org_kind
+        if kind not in ORG_KINDS:
+            kind = max(set(kinds), key=kinds.count) if kinds else "other"
+        mentions = [
+            Mention(start=spans[i].start_char, end=spans[i].end_char, text=spans[i].text)
+            for i in members
+        ]
+        out.append(Organisation(name=name, aliases=aliases, kind=kind, mentions=mentions))
+    return out

@@ -1,0 +1,379 @@
+"""Drug finder and merger: sentences written for these tests, plus a gold measurement."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+import spacy
+from hypothesis import given
+from hypothesis import strategies as st
+from spacy.language import Language
+
+import bionews.nlp  # noqa: F401  (registers the Doc extensions the component reads)
+from bionews import drugs as D
+from bionews import sentences  # noqa: F401  (registers bionews_sentences)
+from bionews.records import Drug
+
+
+@pytest.fixture(scope="module")
+def nlp() -> Language:
+    pipe = spacy.blank("en")
+    pipe.add_pipe("bionews_sentences")
+    pipe.add_pipe("bionews_drugs")
+    return pipe
+
+
+def spans(nlp: Language, text: str) -> list[str]:
+    doc = nlp(text)  # keep the Doc alive while its SpanGroup is read
+    return [s.text for s in doc.spans["drugs"]]
+
+
+def merged(nlp: Language, text: str) -> list[Drug]:
+    doc = nlp(text)
+    return D.merge_drugs(list(doc.spans["drugs"]))
+
+
+# --- INN stems -------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Patients received quarbelimab every two weeks.", ["quarbelimab"]),
+        ("The kinase blocker velnotinib was well tolerated.", ["velnotinib"]),
+        ("Dorzaglutide lowered body weight in the study.", ["Dorzaglutide"]),
+        ("Trastuzumab deruxtecan is given by infusion.", ["Trastuzumab deruxtecan"]),
+    ],
+)
+def test_inn_stems_find_unlisted_names(nlp: Language, text: str, expected: list[str]) -> None:
+    assert spans(nlp, text) == expected
+
+
+def test_english_words_ending_in_stems_are_not_drugs(nlp: Language) -> None:
+    text = (
+        "In April the captain explained the concept of a peptide and a nucleotide, "
+        "except for the intercept; Genmab and Alphamab Oncology attended."
+    )
+    assert spans(nlp, text) == []
+
+
+# --- brands and code names -----------------------------------------------
+
+
+def test_brand_before_inn_in_brackets_is_one_drug(nlp: Language) -> None:
+    drugs = merged(nlp, "Regulators approved Zentrava (corlanimab injection) for adults.")
+    assert len(drugs) == 1
+    forms = {drugs[0].name, *drugs[0].aliases}
+    assert forms == {"Zentrava", "corlanimab injection"}
+
+
+def test_inn_before_brand_in_brackets_and_later_mentions_merge(nlp: Language) -> None:
+    text = "Hengda won approval for belquitinib (Anruixin). Belquitinib will launch soon."
+    drugs = merged(nlp, text)
+    assert len(drugs) == 1
+    assert {m.text for m in drugs[0].mentions} == {"belquitinib", "Anruixin", "Belquitinib"}
+
+
+def test_trademark_sign_marks_a_brand_in_drug_context(nlp: Language) -> None:
+    assert spans(nlp, "Orvexa® is indicated for patients with gout.") == ["Orvexa"]
+    assert spans(nlp, "IGN® is a registered trademark of a media firm.") == []
+
+
+def test_marketed_as_links_brand_to_inn(nlp: Language) -> None:
+    text = "The antibody, to be marketed as Plumera, is also called dazolimab by its maker."
+    drugs = merged(nlp, text)
+    assert len(drugs) == 1
+    assert {drugs[0].name, *drugs[0].aliases} == {"Plumera", "dazolimab"}
+
+
+def test_code_names_need_drug_context(nlp: Language) -> None:
+    text = "HRX-4410 entered a Phase 2 trial for gout, and QL2107 received IND clearance."
+    assert spans(nlp, text) == ["HRX-4410", "QL2107"]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Shares of Hengda (SHA: 600276) and Kanglun (HKEX: 01801) rose on the drug news.",
+        "Hengda 01801.HK rose while the C919 jet and CR450 train were tested.",
+        "The ISO9001 plant makes COVID-19 test kits and reported FY2024 revenue of USD500 million.",
+        "IL-17A, PD-1, GLP-1, HER2 and KRAS G12C are targets of drugs in phase III trials.",
+        "Flight CA981 carried the vaccines, and HEK293 cells made the antibody.",
+        "The Seasonal Influenza Vaccine Injury Programme paid claims for vaccines.",
+        "CAR-T, mRNA, 5G and R&D featured in a Phase III drug discussion.",
+    ],
+)
+def test_stock_codes_model_numbers_and_targets_are_not_drugs(nlp: Language, text: str) -> None:
+    assert spans(nlp, text) == []
+
+
+def test_code_name_and_inn_in_brackets_merge(nlp: Language) -> None:
+    drugs = merged(nlp, "Its candidate QX-101 (talnetimab) met the endpoint.")
+    assert len(drugs) == 1
+    assert {drugs[0].name, *drugs[0].aliases} == {"QX-101", "talnetimab"}
+
+
+def test_short_code_only_beside_a_drug(nlp: Language) -> None:
+    assert spans(nlp, "It sells lortuzumab vedotin (RC77) in China.") == [
+        "lortuzumab vedotin",
+        "RC77",
+    ]
+
+
+def test_code_in_enumeration_with_a_drug(nlp: Language) -> None:
+    assert spans(nlp, "Its partner said sintilimab and ABX-204 progressed.") == [
+        "sintilimab",
+        "ABX-204",
+    ]
+
+
+def test_drug_noun_before_an_unknown_name(nlp: Language) -> None:
+    assert spans(nlp, "Sales of the weight-loss drug Xyzza doubled.") == ["Xyzza"]
+    assert spans(nlp, "The drug Pfizer developed beat the vaccine Sinovac makes.") == []
+
+
+def test_quoted_brand_name_after_brand_name_phrase(nlp: Language) -> None:
+    drugs = merged(nlp, 'Orzatide, sold under the brand name "Qinmei", is a peptide.')
+    assert len(drugs) == 1
+    assert drugs[0].aliases == ["Qinmei"]
+
+
+def test_code_names_of_other_shapes(nlp: Language) -> None:
+    text = "The ADC 7MW3110 and the bispecific QX-B12C3 entered clinical trials."
+    assert spans(nlp, text) == ["7MW3110", "QX-B12C3"]
+
+
+# --- product names with dosage forms, vaccines -----------------------------
+
+
+def test_dosage_form_products_merge_with_bare_name(nlp: Language) -> None:
+    text = (
+        "Dulvaglutide Injection won approval. Sales of dulvaglutide grew. "
+        "Mizorb Monoclonal Antibody Injection was approved, and Mizorb sold well."
+    )
+    drugs = merged(nlp, text)
+    assert [d.name for d in drugs] == [
+        "Dulvaglutide Injection",
+        "Mizorb Monoclonal Antibody Injection",
+    ]
+    assert drugs[0].aliases == ["dulvaglutide"]
+    assert drugs[1].aliases == ["Mizorb"]
+
+
+def test_title_case_product_with_dosage_form(nlp: Language) -> None:
+    text = "Its Qingfei Paidu Granules and Women's Anshen Capsules sold well."
+    assert spans(nlp, text) == ["Qingfei Paidu Granules", "Women's Anshen Capsules"]
+
+
+def test_generic_words_before_forms_are_not_products(nlp: Language) -> None:
+    text = "We bought Ice Cream, an Android Tablet and a Plastic Injection Molding Machine."
+    assert spans(nlp, text) == []
+
+
+def test_headline_without_a_known_drug_is_no_product(nlp: Language) -> None:
+    assert spans(nlp, "Regulator Clears New Growth Hormone Injection For Children") == []
+
+
+def test_slash_combination_is_one_product(nlp: Language) -> None:
+    assert spans(nlp, "Insulin Glargine/Insulin Lispro entered Phase 3.") == [
+        "Insulin Glargine/Insulin Lispro"
+    ]
+
+
+def test_named_vaccines_are_drugs(nlp: Language) -> None:
+    text = (
+        "The firm filed its 24-Valent Pneumococcal Conjugate Vaccine and a Trivalent "
+        "Recombinant Rotavirus Vaccine (Vero Cell), plus the N. meningitidis and "
+        "H. influenzae Bivalent Conjugate Vaccine."
+    )
+    assert spans(nlp, text) == [
+        "24-Valent Pneumococcal Conjugate Vaccine",
+        "Trivalent Recombinant Rotavirus Vaccine (Vero Cell)",
+        "N. meningitidis and H. influenzae Bivalent Conjugate Vaccine",
+    ]
+
+
+def test_unnamed_vaccines_are_not_drugs(nlp: Language) -> None:
+    text = (
+        "It shipped influenza vaccines, pneumonia vaccines and the inactivated "
+        "COVID-19 vaccine, as well as a recombinant novel coronavirus vaccine."
+    )
+    assert spans(nlp, text) == []
+
+
+def test_valency_spellings_merge(nlp: Language) -> None:
+    text = "It sells a pentavalent rotavirus vaccine; five-valent rotavirus vaccines sell well."
+    drugs = merged(nlp, text)
+    assert len(drugs) == 1
+    assert len(drugs[0].mentions) == 2
+
+
+def test_vaccine_description_in_apposition_merges_with_its_name(nlp: Language) -> None:
+    text = "Its 9-valent HPV vaccine, Zervacin 9, was approved; a bivalent HPV vaccine was filed."
+    drugs = merged(nlp, text)
+    assert [(d.name, d.aliases) for d in drugs] == [
+        ("Zervacin 9", ["9-valent HPV vaccine"]),
+        ("bivalent HPV vaccine", []),
+    ]
+
+
+def test_classes_and_companies_are_not_drugs(nlp: Language) -> None:
+    text = (
+        "Innovent Biologics and Chenan Biopharm work on GLP-1 analogues, PD-1 inhibitors, "
+        "insulin analogues and monoclonal antibodies."
+    )
+    assert spans(nlp, text) == []
+
+
+def test_trial_object_with_product_shape(nlp: Language) -> None:
+    text = "Funds go to a Phase 2 trial for OncoVax and a trial for Parkinson's disease."
+    assert spans(nlp, text) == ["OncoVax"]
+
+
+# --- protected ranges ------------------------------------------------------
+
+
+def test_ranges_of_amounts_and_stages_are_off_limits(nlp: Language) -> None:
+    text = "The ABC-1234 candidate in Phase 2 trials raised money."
+    finder = nlp.get_pipe("bionews_drugs")
+    doc = nlp.get_pipe("bionews_sentences")(nlp.make_doc(text))
+    doc._.stage_mentions = [{"start": 4, "end": 12}]
+    assert [s.text for s in finder(doc).spans["drugs"]] == []
+    doc._.stage_mentions = None
+    assert [s.text for s in finder(doc).spans["drugs"]] == ["ABC-1234"]
+
+
+# --- drug_key, merge, modality ---------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("a", "b"),
+    [
+        ("Siliq Monoclonal Antibody Injection", "Siliq"),
+        ("Liraglutide Injection", "liraglutide"),
+        (
+            "Quadrivalent Recombinant Norovirus Vaccine (Pichia Pastoris)",
+            "quadrivalent recombinant norovirus vaccine",
+        ),
+        ("Tyvyt®", "“TYVYT”"),
+        ("Gardasil-9", "Gardasil 9"),
+        ("nine-valent HPV vaccines", "9-valent HPV vaccine"),
+        ("sintilimab for injection", "Sintilimab"),
+        ("metformin film-coated tablets", "metformin"),
+    ],
+)
+def test_drug_key_merges_forms(a: str, b: str) -> None:
+    assert D.drug_key(a) == D.drug_key(b)
+
+
+def test_drug_key_keeps_different_drugs_apart() -> None:
+    assert D.drug_key("Insulin Degludec") != D.drug_key("Insulin Degludec/Insulin Aspart")
+    assert D.drug_key("HDP-101") != D.drug_key("HDP-103")
+
+
+@given(st.text(alphabet="abcdefgh -®()", min_size=1, max_size=30))
+def test_drug_key_is_idempotent_and_case_blind(name: str) -> None:
+    key = D.drug_key(name)
+    assert D.drug_key(key) == key
+    assert D.drug_key(name.upper()) == key
+
+
+def test_gazetteer_links_brand_and_inn_without_brackets(nlp: Language) -> None:
+    drugs = merged(nlp, "Keytruda sales rose. Pembrolizumab is an antibody.")
+    assert len(drugs) == 1
+
+
+def test_mentions_slice_the_text(nlp: Language) -> None:
+    text = "Tyvyt® (sintilimab injection) was approved; sintilimab also treats lymphoma."
+    doc = nlp(text)
+    (drug,) = D.merge_drugs(list(doc.spans["drugs"]))
+    assert len(drug.mentions) == 3
+    assert all(text[m.start : m.end] == m.text for m in drug.mentions)
+    assert drug.name == "sintilimab injection"
+    assert drug.modality == "antibody"
+
+
+@pytest.mark.parametrize(
+    ("text", "name", "modality", "targets"),
+    [
+        (
+            "Kelvax developed Xorlimab injection, a fully human anti-IL-23 monoclonal antibody.",
+            "Xorlimab injection",
+            "antibody",
+            ["IL-23"],
+        ),
+        ("HRS-1234, a GLP-1 receptor agonist, entered Phase 2.", "HRS-1234", "peptide", ["GLP-1"]),
+        (
+            "The CAR-T therapy ABC-123 showed responses in patients.",
+            "ABC-123",
+            "cell_gene_therapy",
+            [],
+        ),
+        (
+            "Patients took belvaciclib, a CDK4/6 inhibitor.",
+            "belvaciclib",
+            "small_molecule",
+            ["CDK4/6"],
+        ),
+        ("Telnercept is a fusion protein for lupus.", "Telnercept", "other", []),
+    ],
+)
+def test_modality_and_targets(
+    nlp: Language, text: str, name: str, modality: str, targets: list[str]
+) -> None:
+    (drug,) = merged(nlp, text)
+    assert (drug.name, drug.modality, drug.targets) == (name, modality, targets)
+
+
+def test_each_drug_of_a_coordination_keeps_its_own_target(nlp: Language) -> None:
+    text = "They combined the PD-1 inhibitor torvalimab and the VEGFR inhibitor selpatinib."
+    drugs = {d.name: d.targets for d in merged(nlp, text)}
+    assert drugs == {"torvalimab": ["PD-1"], "selpatinib": ["VEGFR"]}
+
+
+def test_slash_targets_are_split(nlp: Language) -> None:
+    (drug,) = merged(nlp, "Kadolimab is a PD-1/CTLA-4 bispecific antibody.")
+    assert drug.targets == ["PD-1", "CTLA-4"]
+
+
+def test_describe_reads_the_sentence_only() -> None:
+    text = "Zorlimab won approval. It is an anti-TNF agent with a vaccine partner."
+    assert D.describe(text, 0, 8) == ("antibody", [])
+
+
+# --- measured against the shared gold --------------------------------------
+
+
+def _score(nlp: Language, path: Path) -> tuple[int, int, int]:
+    from bionews.scoring import norm_drug
+
+    tp = fp = fn = 0
+    for line in path.read_text(encoding="utf-8").splitlines():
+        if not line.strip():
+            continue
+        gold = json.loads(line)
+        pred = merged(nlp, gold["text"])
+        gforms = [{norm_drug(x) for x in [g["name"], *g["aliases"]]} for g in gold["drugs"]]
+        used: set[int] = set()
+        for d in pred:
+            forms = {norm_drug(x) for x in [d.name, *d.aliases]}
+            hit = next((i for i, g in enumerate(gforms) if i not in used and forms & g), None)
+            if hit is None:
+                fp += 1
+            else:
+                used.add(hit)
+                tp += 1
+        fn += len(gforms) - len(used)
+    return tp, fp, fn
+
+
+@pytest.mark.shared
+def test_drug_f1_on_shared_gold(nlp: Language, shared_dir: Path) -> None:
+    tp = fp = fn = 0
+    for name in ("seeds_gold.jsonl", "dev_gold.jsonl"):
+        a, b, c = _score(nlp, shared_dir / "eval" / name)
+        tp, fp, fn = tp + a, fp + b, fn + c
+    f1 = 2 * tp / (2 * tp + fp + fn)
+    assert f1 >= 0.92, (tp, fp, fn)
