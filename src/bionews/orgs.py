@@ -1008,6 +1008,19 @@ def merge_organisations(spans: list[Span]) -> list[Organisation]:
     # Short forms, place prefixes, subsidiaries' tails and typos between groups.
     words = [_strip_places(_words(k), d.places) for k in keys]
     reps = sorted({find(i) for i in range(len(spans))})
+
+    def longer(i: int, j: int) -> int:
+        # The longest key of a group, the earliest on a tie.
+        if len(keys[i]) != len(keys[j]):
+            return i if len(keys[i]) > len(keys[j]) else j
+        return min(i, j)
+
+    # Longest member per group, kept up to date on union: recomputing the
+    # members for every pair made this quadratic in the mentions.
+    longest: dict[int, int] = {}
+    for i in range(len(spans)):
+        r = find(i)
+        longest[r] = longer(longest[r], i) if r in longest else i
     for a in reps:
         best, best_score = None, 0
         for b in reps:
@@ -1016,17 +1029,16 @@ def merge_organisations(spans: list[Span]) -> list[Organisation]:
             ga, gb = gaz_of[a], gaz_of[b]
             if ga is not None and gb is not None and ga != gb:
                 continue
-            members_a = [i for i in range(len(spans)) if find(i) == find(a)]
-            members_b = [i for i in range(len(spans)) if find(i) == find(b)]
-            la = max(members_a, key=lambda i: len(keys[i]))
-            lb = max(members_b, key=lambda i: len(keys[i]))
+            la, lb = longest[find(a)], longest[find(b)]
             if len(keys[la]) > len(keys[lb]):
                 continue
             score = _joins(words[la], words[lb], d)
             if score > best_score:
                 best, best_score = b, score
         if best is not None:
+            merged = longer(longest[find(a)], longest[find(best)])
             union(a, best)
+            longest[find(a)] = merged
 
     groups: dict[int, list[int]] = {}
     for i in range(len(spans)):
