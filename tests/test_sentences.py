@@ -28,3 +28,7 @@ def test_quotes_and_paragraphs() -> None:
 
 def test_lowercase_after_stop_does_not_split() -> None:
     assert len(sents("The U.S. market and approx. three rivals remain. Next.")) == 2
+
+
+def test_one_sentence_doc_has_boundaries_set() -> None:
+    assert sents("Only one sentence here") == ["Only one sentence here"]

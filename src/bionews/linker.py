@@ -84,6 +84,11 @@ _APPOSITION = re.compile(
     r"antibody|treatment|medicine|inhibitor|molecule|asset|compound|injection)\s*,\s*$",
     re.IGNORECASE,
 )
+_DEVELOPER_KINDS = frozenset({"company", "research", "academic"})
+_COMPANY_REF = re.compile(
+    r"\b(?:the|this)\s+(?:company|firm|biotech|drugmaker|group|startup)\b", re.IGNORECASE
+)
+_SHARED_BY_LIST = re.compile(r"\b(?:both|all|each|respectively)\b", re.IGNORECASE)
 _DEVELOP = re.compile(
     r"\b(?:develop(?:ed|s|er|ing)?|invent(?:ed|s)?|discover(?:ed|s)?|own(?:ed|s)?|"
     r"launch(?:ed|es)?|market(?:ed|s)?|manufactur(?:ed|es|er)|licens(?:ed|es|or))\b|'s\b",
@@ -144,6 +149,42 @@ class Linker:
         self.anaphora_window = anaphora_window
         self.max_entities = max_entities
 
+    def _developers(
+        self, drugs, orgs, drug_refs, org_refs, anaphoric, unit, text
+    ) -> list[str | None]:
+        """The organisation that develops each drug, where a sentence says so.
+
+        Only companies, research institutes and universities develop drugs here
+        (a regulator approving a drug in the same sentence is not its developer).
+        A sentence that names the drug, or refers back to it ("The drug,
+        developed by X, ..."), and carries a develop/own/'s cue gives its nearest
+        such organisation; "the company developed X" gives the organisation
+        named last before that sentence.
+        """
+        makers = [o for o in org_refs if orgs[o.idx].kind in _DEVELOPER_KINDS]
+        out: list[str | None] = [None] * len(drugs)
+        contexts: list[tuple[int, int, _Ref]] = []  # (sentence start, end, drug ref)
+        sents = self._sent_spans
+        for r in drug_refs:
+            contexts.append((*sents[self._sent_index(r.start)], r))
+        for lo, hi in sents:
+            if any(lo <= r.start < hi for r in drug_refs):
+                continue
+            for r in anaphoric(unit(lo), lo):
+                contexts.append((lo, hi, r))
+        for lo, hi, r in contexts:
+            if out[r.idx] is not None or not _DEVELOP.search(text[lo:hi]):
+                continue
+            cands = [o for o in makers if lo <= o.start < hi]
+            if cands:
+                best = min(cands, key=lambda o: min(abs(o.start - r.end), abs(r.start - o.end)))
+                out[r.idx] = orgs[best.idx].name
+            elif _COMPANY_REF.search(text[lo:hi]):
+                earlier = [o for o in makers if o.end <= lo and lo - o.end < 600]
+                if earlier:
+                    out[r.idx] = orgs[earlier[-1].idx].name
+        return out
+
     @staticmethod
     def _topic_drug(drugs: list[Drug]) -> int | None:
         """The drug an article is about, if one clearly dominates its mentions."""
@@ -168,6 +209,9 @@ class Linker:
 
         starts, sent_of = _units(doc)
         text = doc.text
+        self._sent_spans = [(sent.start_char, sent.end_char) for sent in doc.sents]
+        sent_starts = [lo for lo, _ in self._sent_spans]
+        self._sent_index = lambda pos: max(0, bisect_right(sent_starts, pos) - 1)
 
         def unit(pos: int) -> int:
             return max(0, bisect_right(starts, pos) - 1)
@@ -266,8 +310,12 @@ class Linker:
                     return enumeration(refs, before[-1], -1)
                 if after:
                     return enumeration(refs, after[0], +1)
+            if _PLURAL_THINGS.search(sentence_text(u)):
+                # "it will run Phase I trials for those candidates": the sentence is
+                # about unnamed programmes, whatever "it" refers to.
+                return []
             found = anaphoric(u, pos) or cataphoric(u)
-            if not found and topic is not None and not _PLURAL_THINGS.search(sentence_text(u)):
+            if not found and topic is not None:
                 # A stage in a sentence naming no drug, in an article about one drug.
                 found = [r for r in drug_refs if r.idx == topic][:1]
             return found
@@ -275,10 +323,17 @@ class Linker:
         def drug_for_indication(pos: int, end: int) -> list[_Ref]:
             u = unit(pos)
             for cand_units in ([u], sentence_units(u)):
-                refs = [r for k in cand_units for r in refs_by_unit.get(k, ())]
-                before = [r for r in refs if r.end <= pos]
+                refs = sorted(
+                    (r for k in cand_units for r in refs_by_unit.get(k, ())),
+                    key=lambda r: r.start,
+                )
+                before = [k for k, r in enumerate(refs) if r.end <= pos]
                 if before:
-                    return [max(before, key=lambda r: r.end)]
+                    k = before[-1]
+                    # "A and B, both for X" covers the list; "A (for X) and B" does not.
+                    if _SHARED_BY_LIST.search(text[refs[k].end : pos]):
+                        return enumeration(refs, k, -1)
+                    return [refs[k]]
                 after = [r for r in refs if r.start >= end]
                 if after:
                     return [min(after, key=lambda r: r.start)]
@@ -297,25 +352,14 @@ class Linker:
 
         indications_of: list[list[str]] = [[] for _ in drugs]
         for span in doc.spans.get("indications", ()):
+            if any(r.start < span.end_char and span.start_char < r.end for r in drug_refs):
+                continue  # "Norovirus" inside "... Norovirus Vaccine" is part of a name
             for r in drug_for_indication(span.start_char, span.end_char):
                 seen = {i.lower() for i in indications_of[r.idx]}
                 if span.text.lower() not in seen:
                     indications_of[r.idx].append(span.text)
 
-        developer_of: list[str | None] = [None] * len(drugs)
-        for r in drug_refs:
-            if developer_of[r.idx] is not None:
-                continue
-            u = unit(r.start)
-            lo = starts[sentence_units(u)[0]]
-            hi = unit_bounds(sentence_units(u)[-1])[1]
-            cands = [o for o in org_refs if lo <= o.start < hi]
-            if not cands:
-                continue
-            best = min(cands, key=lambda o: min(abs(o.start - r.end), abs(r.start - o.end)))
-            a, b = sorted((best.end, r.start)) if best.end <= r.start else (r.end, best.start)
-            if _DEVELOP.search(text[a:b]) or _DEVELOP.search(text[lo:hi]):
-                developer_of[r.idx] = orgs[best.idx].name
+        developer_of = self._developers(drugs, orgs, drug_refs, org_refs, anaphoric, unit, text)
 
         for i, d in enumerate(drugs):
             d.stages = sorted(stages_of[i], key=_STAGE_ORDER.__getitem__)  # type: ignore[assignment]

@@ -66,10 +66,16 @@ class SentenceSplitter:
             return doc
         starts = doc.to_array(IDX).tolist()
         doc[0].is_sent_start = True
+        marked = False
         for off in boundaries(doc.text, self.abbrevs):
             i = bisect_left(starts, off)
             if i < n and starts[i] == off and i > 0:
                 doc[i].is_sent_start = True
+                marked = True
+        if not marked and n > 1:
+            # spaCy counts boundaries as set only when a token after the first
+            # carries a value; a one-sentence doc must say so explicitly.
+            doc[1].is_sent_start = False
         return doc
 
 
