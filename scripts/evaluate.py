@@ -30,7 +30,11 @@ def load(path: Path) -> list[dict]:
 
 def record_for(gold: dict, base: Path) -> bionews.ArticleRecord:
     if gold.get("path"):
-        return bionews.extract(base / gold["path"], url=gold.get("source_url"))
+        # Paths in gold files are relative to corpus/ (or to the gold file's folder).
+        path = base / gold["path"]
+        if not path.exists():
+            path = ROOT / "corpus" / gold["path"]
+        return bionews.extract(path, url=gold.get("source_url"))
     return bionews.extract(
         gold["text"], url=gold.get("source_url"), published=gold.get("published")
     )
@@ -81,9 +85,13 @@ def main(argv: list[str] | None = None) -> int:
         for g in args.gold:
             results[str(g)] = evaluate(str(g), load(g), g.parent, args.misses)
     else:
-        corpus_gold = ROOT / "corpus" / "gold.jsonl"
-        if corpus_gold.exists():
-            results["corpus"] = evaluate("corpus", load(corpus_gold), ROOT / "corpus", args.misses)
+        corpus = ROOT / "corpus"
+        for name, gold in (
+            ("corpus", corpus / "gold.jsonl"),
+            ("heldout", corpus / "heldout" / "gold.jsonl"),
+        ):
+            if gold.exists():
+                results[name] = evaluate(name, load(gold), corpus, args.misses)
         pairs = seed_dump_pairs()
         if pairs:
             t0 = time.perf_counter()

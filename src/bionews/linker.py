@@ -47,7 +47,7 @@ _CLAUSE_BREAK = re.compile(
 # From a stage to the drug it names: "Phase 1/2 trial for X", "approval of X",
 # "approvals for three innovative drugs: X, Y and Z", "Phase III study evaluating X".
 _FORWARD = re.compile(
-    r"^[\s-]*(?:\w+[\s-]+){0,3}?(?:for|of|on|with|evaluating|testing|investigating|"
+    r"^[\s-]*(?:\w+[\s-]+){0,5}?(?:for|of|on|with|evaluating|testing|investigating|"
     r"assessing|covering|involving)\b(?P<rest>[^.;!?]{0,90})$",
     re.IGNORECASE,
 )
@@ -74,7 +74,7 @@ _PLURAL_THINGS = re.compile(
 )  # case-sensitive: "Medical Products Administration" is a name, not unnamed products
 _MODIFIES_PLURAL = re.compile(
     r"^[\s-]*(?:(?!(?:for|of|to|in|on|at|by|with|from)\b)[\w-]+\s+){0,3}?(?:drugs|candidates|products|projects|programs|programmes|"
-    r"assets|molecules|compounds|therapies|vaccines|medicines)\b",
+    r"assets|molecules|compounds|therapies|vaccines|medicines|portfolio|pipeline)\b",
     re.IGNORECASE,
 )
 # "The therapy, JMC-019, targets ...": a sentence that names the drug the sentence
@@ -87,6 +87,15 @@ _APPOSITION = re.compile(
 _DEVELOPER_KINDS = frozenset({"company", "research", "academic"})
 _COMPANY_REF = re.compile(
     r"\b(?:the|this)\s+(?:company|firm|biotech|drugmaker|group|startup)\b", re.IGNORECASE
+)
+# Between a drug and a later stage: a new, unnamed subject takes the stage
+# ("X is in Phase II, while a Sabin polio vaccine is in Phase III").
+_NEW_SUBJECT = re.compile(
+    r"(?:\bwhile|\bwhereas|\bbut|\band|;)\s+(?:an?|another|one|its other)\s+"
+    r"(?:[\w/-]+\s+){0,7}?(?:vaccine|drug|therapy|candidate|product|antibody|program|"
+    r"programme|medicine|treatment|inhibitor|molecule|portfolio|asset|conjugate)s?\b"
+    r"|(?:\bwhile|\bwhereas|\bbut|\band)\s+(?:an?|another)\s+$",
+    re.IGNORECASE,
 )
 _SHARED_BY_LIST = re.compile(r"\b(?:both|all|each|respectively)\b", re.IGNORECASE)
 _DEVELOP = re.compile(
@@ -306,6 +315,8 @@ class Linker:
                 if after and _links_forward(text[end : refs[after[0]].start]):
                     return enumeration(refs, after[0], +1)
                 before = [k for k, r in enumerate(refs) if r.end <= pos]
+                if before and _NEW_SUBJECT.search(text[refs[before[-1]].end : pos]):
+                    return []
                 if before:
                     return enumeration(refs, before[-1], -1)
                 if after:

@@ -1,0 +1,150 @@
+"""Checks of the blind held-out set itself (corpus/heldout), not of the extractor.
+
+The held-out set measures how the rules generalise, so a broken annotation would
+silently skew every number reported against it; these tests keep the gold honest:
+texts match their files, every annotated surface form is really in the text, stage
+values belong to the contract and amount values agree with what is written.
+"""
+
+from __future__ import annotations
+
+import re
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+
+from bionews.records import STAGES
+from conftest import read_jsonl
+
+HELDOUT_FILE = "heldout/gold.jsonl"
+
+# Multipliers as they are written in English and Chinese news copy.
+_SCALE = {
+    "thousand": Decimal(10) ** 3,
+    "k": Decimal(10) ** 3,
+    "million": Decimal(10) ** 6,
+    "mln": Decimal(10) ** 6,
+    "m": Decimal(10) ** 6,
+    "billion": Decimal(10) ** 9,
+    "bn": Decimal(10) ** 9,
+    "b": Decimal(10) ** 9,
+    "万": Decimal(10) ** 4,
+    "亿": Decimal(10) ** 8,
+}
+# Currency markers, longest first so that "HK$" wins over "$".
+_MARKERS = [
+    ("HK$", "HKD"),
+    ("US$", "USD"),
+    ("HKD", "HKD"),
+    ("USD", "USD"),
+    ("RMB", "CNY"),
+    ("CNY", "CNY"),
+    ("SEK", "SEK"),
+    ("EUR", "EUR"),
+    ("yuan", "CNY"),
+    ("元", "CNY"),
+    ("¥", "CNY"),
+    ("€", "EUR"),
+    ("£", "GBP"),
+    ("$", "USD"),
+]
+_NUMBER = re.compile(r"(\d[\d,]*(?:\.\d+)?)\s*(thousand|million|billion|mln|bn|万|亿|[kmb])?", re.I)
+
+
+def _parse_value(text: str) -> Decimal:
+    """An independent reading of an amount's value, so a typo in gold shows up."""
+    m = _NUMBER.search(text)
+    assert m, f"no number in amount text {text!r}"
+    value = Decimal(m.group(1).replace(",", ""))
+    if m.group(2):
+        value *= _SCALE[m.group(2).lower()]
+    return value
+
+
+def _currency_of(text: str) -> str | None:
+    for marker, code in _MARKERS:
+        if marker in text:
+            return code
+    return None
+
+
+@pytest.fixture(scope="module")
+def gold(corpus_dir: Path) -> list[dict]:
+    return read_jsonl(corpus_dir / HELDOUT_FILE)
+
+
+def test_every_text_file_is_annotated_once(gold: list[dict], corpus_dir: Path) -> None:
+    files = sorted(p.name for p in (corpus_dir / "heldout").glob("*.txt"))
+    paths = sorted(Path(g["path"]).name for g in gold)
+    assert len(files) >= 14
+    assert paths == files
+    assert len({g["id"] for g in gold}) == len(gold)
+
+
+def test_gold_text_equals_its_file(gold: list[dict], corpus_dir: Path) -> None:
+    for g in gold:
+        assert g["path"].startswith("heldout/")
+        assert (corpus_dir / g["path"]).read_text("utf-8") == g["text"], g["id"]
+
+
+def test_article_lengths_are_news_sized(gold: list[dict]) -> None:
+    for g in gold:
+        assert 250 <= len(g["text"].split()) <= 600, g["id"]
+
+
+def test_every_surface_form_occurs_in_text(gold: list[dict]) -> None:
+    for g in gold:
+        for ent in (*g["organisations"], *g["drugs"]):
+            for form in (ent["name"], *ent["aliases"]):
+                assert form in g["text"], (g["id"], form)
+        for a in g["amounts"]:
+            assert a["text"] in g["text"], (g["id"], a["text"])
+
+
+def test_stage_values_are_in_the_contract(gold: list[dict]) -> None:
+    for g in gold:
+        assert set(g["stages"]) <= set(STAGES), g["id"]
+        assert len(g["stages"]) == len(set(g["stages"])), g["id"]
+        for d in g["drugs"]:
+            # A drug's stage is a stage mentioned in the article, so it must be listed there.
+            assert set(d["stages"]) <= set(g["stages"]), (g["id"], d["name"])
+
+
+def test_amount_values_agree_with_their_text(gold: list[dict]) -> None:
+    for g in gold:
+        currencies = {a["currency"] for a in g["amounts"]}
+        for a in g["amounts"]:
+            assert re.fullmatch(r"[A-Z]{3}", a["currency"])
+            assert _parse_value(a["text"]) == Decimal(str(a["value"])), (g["id"], a["text"])
+            code = _currency_of(a["text"])
+            if code is None:
+                # The bare first half of a range ("between 3 billion and 4 billion yuan")
+                # takes its currency from the second half.
+                assert re.fullmatch(r"[\d.,]+ (million|billion)", a["text"]), a["text"]
+                assert len(currencies) == 1 or a["currency"] in currencies
+            else:
+                assert code == a["currency"], (g["id"], a["text"])
+
+
+def test_value_parser_reads_the_forms_used() -> None:
+    assert _parse_value("3亿元") == Decimal(300_000_000)
+    assert _parse_value("5万元") == Decimal(50_000)
+    assert _parse_value("$150M+") == Decimal(150_000_000)
+    assert _parse_value("HK$1.56 billion") == Decimal(1_560_000_000)
+    assert _currency_of("HK$18.40") == "HKD"
+
+
+def test_no_run_of_words_comes_from_shared(gold: list[dict], shared_dir: Path) -> None:
+    """The set must be written from scratch: no 10-word run shared with ../shared texts."""
+
+    def runs(text: str, n: int = 10) -> set[tuple[str, ...]]:
+        words = re.findall(r"\w+", text.lower())
+        return {tuple(words[i : i + n]) for i in range(len(words) - n + 1)}
+
+    theirs: set[tuple[str, ...]] = set()
+    for path in shared_dir.rglob("*"):
+        if path.suffix in {".txt", ".jsonl", ".md", ".html"} and path.is_file():
+            theirs |= runs(path.read_text("utf-8", errors="replace"))
+    for g in gold:
+        assert not runs(g["text"]) & theirs, g["id"]
