@@ -132,6 +132,9 @@ def pg_server() -> Iterator[str]:
         try:
             _admin(url).close()
         except Exception as exc:
+            if os.environ.get("BIONEWS_REQUIRE_PG"):
+                # CI started this server on purpose: an unreachable one is a failure.
+                pytest.fail(f"{ENV}={url} cannot be reached: {exc}")
             pytest.skip(f"{ENV} is set but the server cannot be reached: {exc}")
         yield url
         return
