@@ -18,16 +18,19 @@ from __future__ import annotations
 import json
 import re
 import unicodedata
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
-from typing import Any
+from typing import Any, overload
 
+import numpy as np
+from spacy.attrs import IDX, LOWER, ORTH, SENT_START
 from spacy.language import Language
 from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc, Span, Token
 
+from .money import doc_text
 from .records import Drug, Mention
 
 LABEL = "DRUG"
@@ -372,16 +375,62 @@ def _offsets(items: Iterable[Any] | None) -> list[tuple[int, int]]:
     return out
 
 
+class TokenTable:
+    """One Doc's token texts, lower-case forms and offsets, read once per Doc.
+
+    ``doc.text`` is rebuilt from Token objects on every access and ``doc[i]``
+    makes a new Token each time; the finders test every token's text or lower
+    form several times but look closer at only a few. So the strings come from
+    one array read, and a Token is made only when a finder asks for index ``i``
+    (then kept). The table indexes and slices (to a list) like the Doc, so rule
+    code reads as if it worked on the Doc itself. (Shared with
+    :mod:`bionews.orgs`.)
+    """
+
+    __slots__ = ("_toks", "doc", "idx", "lower", "text", "text_of")
+
+    def __init__(self, doc: Doc) -> None:
+        self.doc = doc
+        self.text = doc_text(doc)
+        strings = doc.vocab.strings
+        orth, lower, idx = doc.to_array([ORTH, LOWER, IDX]).T.tolist() if len(doc) else ([], [], [])
+        self.text_of: list[str] = [strings[h] for h in orth]
+        self.lower: list[str] = [strings[h] for h in lower]
+        self.idx: list[int] = idx
+        self._toks: list[Token | None] = [None] * len(doc)
+
+    def __len__(self) -> int:
+        return len(self._toks)
+
+    def __iter__(self) -> Iterator[Token]:
+        return (self[i] for i in range(len(self._toks)))
+
+    @overload
+    def __getitem__(self, i: int) -> Token: ...
+    @overload
+    def __getitem__(self, i: slice) -> list[Token]: ...
+    def __getitem__(self, i: int | slice) -> Token | list[Token]:
+        if isinstance(i, slice):
+            return [self[k] for k in range(*i.indices(len(self._toks)))]
+        tok = self._toks[i]  # IndexError past the end, as for a Doc
+        if tok is None:
+            tok = self._toks[i] = self.doc[i]
+        return tok
+
+    def span_text(self, start: int, end: int) -> str:
+        """``doc[start:end].text`` without building the Span."""
+        if end <= start:
+            return ""
+        return self.text[self.idx[start] : self.idx[end - 1] + len(self.text_of[end - 1])]
+
+
 def _sentence_ids(doc: Doc) -> list[int]:
     """Sentence number of every token; a rough split when no sentencizer ran."""
-    ids: list[int] = []
     if doc.has_annotation("SENT_START"):
-        n = -1
-        for tok in doc:
-            if tok.is_sent_start:
-                n += 1
-            ids.append(max(n, 0))
-        return ids
+        # One array read instead of a Token object per token.
+        starts = doc.to_array(SENT_START) == 1
+        return np.maximum(np.cumsum(starts) - 1, 0).tolist()
+    ids: list[int] = []
     n = 0
     prev: Token | None = None
     for tok in doc:
@@ -401,6 +450,8 @@ class DrugFinder:
     def __init__(self, nlp: Language) -> None:
         p = patterns()
         self.stems = inn_stems()
+        # No INN is shorter than its stem's min_len: shorter words skip the lookup.
+        self.inn_min_len = min((m for _, _, m in self.stems.stems), default=0)
         self.matcher = PhraseMatcher(nlp.vocab, attr="LOWER")
         for i, entry in enumerate(gazetteer()):
             self.matcher.add(f"GAZ{i}", [nlp.make_doc(f) for f in entry.forms])
@@ -449,25 +500,28 @@ class DrugFinder:
 
     # -- the pieces -------------------------------------------------------
 
-    def _gazetteer(self, doc: Doc) -> list[_Cand]:
-        return [_Cand(s, e, "gaz", _PRIO["gaz"]) for _, s, e in self.matcher(doc)]
+    def _gazetteer(self, doc: TokenTable) -> list[_Cand]:
+        return [_Cand(s, e, "gaz", _PRIO["gaz"]) for _, s, e in self.matcher(doc.doc)]
 
-    def _before_company_word(self, doc: Doc, end: int) -> bool:
+    def _before_company_word(self, doc: TokenTable, end: int) -> bool:
         # "Alphamab Oncology", "SinoMab BioScience": a firm named like a drug.
-        return end < len(doc) and doc[end].lower_ in self.company_words
+        return end < len(doc) and doc.lower[end] in self.company_words
 
-    def _inns(self, doc: Doc) -> list[_Cand]:
+    def _inns(self, doc: TokenTable) -> list[_Cand]:
         out: list[_Cand] = []
-        for tok in doc:
-            if self.stems.modality(tok.text) is None or self._before_company_word(doc, tok.i + 1):
+        min_len = self.inn_min_len
+        for i, word in enumerate(doc.text_of):
+            if len(word) < min_len or self.stems.modality(word) is None:
                 continue
-            end = tok.i + 1
-            if end < len(doc) and doc[end].lower_ in self.stems.second_words:
+            if self._before_company_word(doc, i + 1):
+                continue
+            end = i + 1
+            if end < len(doc) and doc.lower[end] in self.stems.second_words:
                 end += 1
-            out.append(_Cand(tok.i, end, "inn", _PRIO["inn"]))
+            out.append(_Cand(i, end, "inn", _PRIO["inn"]))
         return out
 
-    def _codes(self, doc: Doc, sent_ids: list[int], cores: list[_Cand]) -> list[_Cand]:
+    def _codes(self, doc: TokenTable, sent_ids: list[int], cores: list[_Cand]) -> list[_Cand]:
         """Code names (GR1803, SHR-A1811, BNT162b2), kept only where drugs are discussed.
 
         The shape alone also fits tickers, model numbers and standards, so a code
@@ -496,7 +550,7 @@ class DrugFinder:
                 continue
             if self.exchange_after.match(text[m.end() : m.end() + 4]):
                 continue
-            span = doc.char_span(m.start(), m.end(), alignment_mode="strict")
+            span = doc.doc.char_span(m.start(), m.end(), alignment_mode="strict")
             if span is None:
                 continue
             # "flight CA981", "the C929 jet", "HEK293 cells": codes of other things.
@@ -506,9 +560,9 @@ class DrugFinder:
                 continue
             sid = sent_ids[span.start]
             words = {
-                t.lower_
-                for t in doc[max(0, span.start - 40) : min(len(doc), span.end + 40)]
-                if sent_ids[t.i] == sid
+                doc.lower[k]
+                for k in range(max(0, span.start - 40), min(len(doc), span.end + 40))
+                if sent_ids[k] == sid
             }
             listed = span.start in near_drug and any(
                 t.lower_ in {"and", "or", ",", "/", "("} for t in doc[span.start - 2 : span.end + 2]
@@ -519,22 +573,23 @@ class DrugFinder:
             _Cand(sp.start, sp.end, "code", _PRIO["code"]) for sp, _ in found if sp.text in accepted
         ]
 
-    def _is_namey(self, tok: Token) -> bool:
+    def _is_namey(self, doc: TokenTable, tok: Token) -> bool:
         t = tok.text
         if not t[:1].isupper() or tok.lower_ in self.brand_stop:
             return False
-        if self._before_company_word(tok.doc, tok.i + 1):
+        if self._before_company_word(doc, tok.i + 1):
             return False
         return any(c.isalpha() for c in t) and not _INITIAL.match(t)
 
-    def _brands(self, doc: Doc, cores: list[_Cand], sent_ids: list[int]) -> list[_Cand]:
+    def _brands(self, doc: TokenTable, cores: list[_Cand], sent_ids: list[int]) -> list[_Cand]:
         """Brand names not in the gazetteer, recognised by how news introduces them."""
         out: list[_Cand] = []
         text = doc.text
         # Marked with (R) or TM: "Tyvyt®", "Prevnar 13®".
-        for tok in doc:
-            if tok.text not in {"®", "™"} or tok.i == 0:
+        for i, word in enumerate(doc.text_of):
+            if word not in {"®", "™"} or i == 0:
                 continue
+            tok = doc[i]
             j = tok.i - 1
             if doc[j].whitespace_:
                 continue
@@ -545,15 +600,17 @@ class DrugFinder:
             nxt = doc[tok.i + 1].text if tok.i + 1 < len(doc) else ""
             sid = sent_ids[tok.i]
             sent_words = {
-                t.lower_ for t in doc[max(0, j - 40) : tok.i + 40] if sent_ids[t.i] == sid
+                doc.lower[k]
+                for k in range(max(0, j - 40), min(len(doc), tok.i + 40))
+                if sent_ids[k] == sid
             }
             if nxt != "(" and (
                 not sent_words & self.context_words or (doc[j].is_upper and len(doc[j]) <= 5)
             ):
                 continue  # "IGN®", "DICOM®": short capitals are names of firms and standards
-            if doc[j].like_num and j > 0 and self._is_namey(doc[j - 1]):
+            if doc[j].like_num and j > 0 and self._is_namey(doc, doc[j - 1]):
                 out.append(_Cand(j - 1, j + 1, "brand", _PRIO["brand"]))
-            elif self._is_namey(doc[j]):
+            elif self._is_namey(doc, doc[j]):
                 out.append(_Cand(j, j + 1, "brand", _PRIO["brand"]))
         # A capitalised word right before a drug in brackets, or in brackets after one.
         for c in cores:
@@ -569,16 +626,19 @@ class DrugFinder:
                 j = c.start - 2
                 if doc[j].text in {"®", "™"} and j > 0:
                     j -= 1
-                if self._is_namey(doc[j]) and doc[j].is_alpha:
+                if self._is_namey(doc, doc[j]) and doc[j].is_alpha:
                     out.append(_Cand(j, j + 1, "brand", _PRIO["brand"]))
             if end + 2 < len(doc) and doc[end].text == "(" and doc[end + 2].text == ")":
                 b = doc[end + 1]
                 shape_ok = b.is_title or (b.is_upper and len(b.text) >= 6)
-                if shape_ok and b.is_alpha and self._is_namey(b):
+                if shape_ok and b.is_alpha and self._is_namey(doc, b):
                     out.append(_Cand(b.i, b.i + 1, "brand", _PRIO["brand"]))
         # "the weight-loss drug Xyzza": a drug noun right before an unknown name.
-        for tok in doc[1:-1]:
-            if tok.lower_ not in self.drug_nouns or not tok.is_lower:
+        for i in range(1, len(doc) - 1):
+            if doc.lower[i] not in self.drug_nouns:
+                continue
+            tok = doc[i]
+            if not tok.is_lower:
                 continue
             b = doc[tok.i + 1]
             nxt = doc[b.i + 1] if b.i + 1 < len(doc) else None
@@ -587,59 +647,63 @@ class DrugFinder:
                 and len(b) >= 4
                 and b.text[0].isupper()
                 and not b.is_upper
-                and self._is_namey(b)
+                and self._is_namey(doc, b)
                 and b.lower_ not in self.run_stop
                 and (nxt is None or not (nxt.text[:1].isupper() or nxt.text == "'s"))
                 and (nxt is None or nxt.lower_ not in self.not_brand_followers)
             ):
                 out.append(_Cand(b.i, b.i + 1, "brand", _PRIO["brand"]))
         # "its 9-valent HPV vaccine, Zervacin 9, was approved": a name in apposition.
-        for tok in doc[:-3]:
-            if tok.lower_ != "vaccine" or doc[tok.i + 1].text != ",":
+        for i in range(len(doc) - 3):
+            if doc.lower[i] != "vaccine" or doc.text_of[i + 1] != ",":
                 continue
+            tok = doc[i]
             if not any("valent" in t.lower_ for t in doc[max(0, tok.i - 5) : tok.i]):
                 continue
             b = doc[tok.i + 2]
             e = b.i + 1
             if e < len(doc) and doc[e].like_num:
                 e += 1
-            if b.is_alpha and self._is_namey(b) and e < len(doc) and doc[e].text in {",", "."}:
+            if b.is_alpha and self._is_namey(doc, b) and e < len(doc) and doc[e].text in {",", "."}:
                 out.append(_Cand(b.i, e, "brand", _PRIO["brand"]))
         # "marketed as X", "under the brand name X".
-        for tok in doc:
+        for i in range(1, len(doc)):
+            if not doc.text_of[i][:1].isupper():
+                continue  # the first test of _is_namey, without making the Token
+            tok = doc[i]
             if (
                 tok.i > 0
-                and self._is_namey(tok)
+                and self._is_namey(doc, tok)
                 and tok.is_alpha
                 and self.brand_intro.search(text, max(0, tok.idx - 60), tok.idx)
             ):
                 out.append(_Cand(tok.i, tok.i + 1, "brand", _PRIO["brand"]))
         return out
 
-    def _extend_dosage(self, doc: Doc, end: int) -> int:
+    def _extend_dosage(self, doc: TokenTable, end: int) -> int:
         """End of the dosage-form phrase that follows a name ending at ``end``."""
-        if end >= len(doc) or doc[end].lower_ not in self.dosage_first:
+        if end >= len(doc) or doc.lower[end] not in self.dosage_first:
             return end
         for form in self.dosage:
             n = len(form)
-            if end + n <= len(doc) and tuple(t.lower_ for t in doc[end : end + n]) == form:
+            if end + n <= len(doc) and tuple(doc.lower[end : end + n]) == form:
                 return end + n
         return end
 
     def _dosage_ending_at(
-        self, doc: Doc, last: int, forms: Sequence[tuple[str, ...]]
+        self, doc: TokenTable, last: int, forms: Sequence[tuple[str, ...]]
     ) -> int | None:
         """Start of the longest of ``forms`` ending with token ``last``."""
-        if doc[last].lower_ not in self.dosage_last:
+        if doc.lower[last] not in self.dosage_last:
             return None
         for form in forms:
             n = len(form)
             s = last - n + 1
-            if s >= 0 and tuple(t.lower_ for t in doc[s : last + 1]) == form:
+            if s >= 0 and tuple(doc.lower[s : last + 1]) == form:
                 return s
         return None
 
-    def _is_headline(self, doc: Doc, sent_ids: list[int], i: int) -> bool:
+    def _is_headline(self, doc: TokenTable, sent_ids: list[int], i: int) -> bool:
         lo, hi = i, i
         while lo > 0 and sent_ids[lo - 1] == sent_ids[i]:
             lo -= 1
@@ -656,7 +720,7 @@ class DrugFinder:
         titled = sum(1 for t in words if t.text[0].isupper())
         return titled >= 3 and upper / len(words) >= self.headline_ratio
 
-    def _run_start(self, doc: Doc, i: int, sent_ids: list[int], *, vaccine: bool) -> int:
+    def _run_start(self, doc: TokenTable, i: int, sent_ids: list[int], *, vaccine: bool) -> int:
         """Leftmost token of the Title-case name run that ends just before token ``i``."""
         sid = sent_ids[i]
         j = i - 1
@@ -699,7 +763,7 @@ class DrugFinder:
             start += 1
         return start
 
-    def _paren_tail(self, doc: Doc, end: int) -> int:
+    def _paren_tail(self, doc: TokenTable, end: int) -> int:
         """Include "(Pichia Pastoris)" / "(Vero Cell)" after a product name."""
         if end < len(doc) and doc[end].text == "(":
             k = end + 1
@@ -718,14 +782,14 @@ class DrugFinder:
                 return k + 1
         return end
 
-    def _vaccines(self, doc: Doc, sent_ids: list[int]) -> list[_Cand]:
+    def _vaccines(self, doc: TokenTable, sent_ids: list[int]) -> list[_Cand]:
         """Named vaccines: a Title-case name with a valency, conjugate, recombinant or
         pathogen word, or a lower-case one with a stated valency."""
         out: list[_Cand] = []
-        for tok in doc:
-            if tok.lower_ not in {"vaccine", "vaccines"}:
+        for i, low in enumerate(doc.lower):
+            if low not in {"vaccine", "vaccines"}:
                 continue
-            i = tok.i
+            tok = doc[i]
             if tok.text[0].isupper():
                 s = self._run_start(doc, i, sent_ids, vaccine=True)
                 if s == i:
@@ -773,11 +837,14 @@ class DrugFinder:
                 out.append(_Cand(start, i + 1, "vaccine", _PRIO["vaccine"]))
         return out
 
-    def _products(self, doc: Doc, sent_ids: list[int], cores: list[_Cand]) -> list[_Cand]:
+    def _products(self, doc: TokenTable, sent_ids: list[int], cores: list[_Cand]) -> list[_Cand]:
         """Title-case product names ending in a dosage form: "Children's Xiaochaihu Granules"."""
         out: list[_Cand] = []
         core_tokens = {k for c in cores for k in range(c.start, c.end)}
-        for tok in doc:
+        for i, low in enumerate(doc.lower):
+            if low not in self.dosage_last:
+                continue  # _dosage_ending_at would find no form here
+            tok = doc[i]
             if not tok.is_title:
                 continue
             s_form = self._dosage_ending_at(doc, tok.i, self.title_forms)
@@ -795,7 +862,7 @@ class DrugFinder:
             out.append(_Cand(s, tok.i + 1, "product", _PRIO["product"]))
         return out
 
-    def _trial_objects(self, doc: Doc, sent_ids: list[int]) -> list[_Cand]:
+    def _trial_objects(self, doc: TokenTable, sent_ids: list[int]) -> list[_Cand]:
         """What a trial tests: "a Phase 3 trial for NeuVax", "a trial of Folate Binding Protein-E39".
 
         Only names shaped like products are taken (an inner capital, or a
@@ -804,11 +871,12 @@ class DrugFinder:
         """
         out: list[_Cand] = []
         n = len(doc)
-        for tok in doc:
-            if tok.lower_ not in self.trial_words or tok.i + 2 >= n:
+        for i, low in enumerate(doc.lower):
+            if low not in self.trial_words or i + 2 >= n:
                 continue
-            if doc[tok.i + 1].lower_ not in self.trial_preps:
+            if doc.lower[i + 1] not in self.trial_preps:
                 continue
+            tok = doc[i]
             s = tok.i + 2
             e = s
             while e < n and e - s < 6 and sent_ids[e] == sent_ids[s]:
@@ -830,13 +898,13 @@ class DrugFinder:
                 or after in {"'s", "’s"} | self.disease_words
             ):
                 continue
-            camel = len(run) == 1 and bool(_CAMEL.match(run.text))
+            camel = len(run) == 1 and bool(_CAMEL.match(doc.span_text(s, e)))
             coded = len(run) >= 2 and any(c.isdigit() for c in run[-1].text)
             if (camel or coded) and not self._before_company_word(doc, e):
                 out.append(_Cand(s, e, "camel", _PRIO["camel"]))
         return out
 
-    def _acronyms(self, doc: Doc, cands: list[_Cand]) -> list[_Cand]:
+    def _acronyms(self, doc: TokenTable, cands: list[_Cand]) -> list[_Cand]:
         """An acronym in brackets made of the initials: "Folate Binding Protein-E39 (FBP)"."""
         out: list[_Cand] = []
         for c in cands:
@@ -850,7 +918,7 @@ class DrugFinder:
                     out.append(_Cand(e + 1, e + 2, "acronym", _PRIO["acronym"]))
         return out
 
-    def _paren_codes(self, doc: Doc, cands: list[_Cand]) -> list[_Cand]:
+    def _paren_codes(self, doc: TokenTable, cands: list[_Cand]) -> list[_Cand]:
         """Short code names accepted only beside a drug: "disitamab vedotin (RC48)"."""
         out: list[_Cand] = []
         for c in cands:
@@ -861,7 +929,7 @@ class DrugFinder:
                     out.append(_Cand(t.i, t.i + 1, "code", _PRIO["code"]))
         return out
 
-    def _combos(self, doc: Doc, cands: list[_Cand]) -> list[_Cand]:
+    def _combos(self, doc: TokenTable, cands: list[_Cand]) -> list[_Cand]:
         """Two drugs joined by a bare slash are one product: "Insulin Degludec/Insulin Aspart"."""
         by_start = {c.start: c for c in cands if c.kind in _CORE}
         out: list[_Cand] = []
@@ -876,23 +944,23 @@ class DrugFinder:
                 out.append(_Cand(a.start, b.end, "combo", _PRIO["combo"]))
         return out
 
-    def _propagate(self, doc: Doc, cands: list[_Cand]) -> list[_Cand]:
+    def _propagate(self, doc: TokenTable, cands: list[_Cand]) -> list[_Cand]:
         """Later mentions of a brand, code or acronym found once by its context."""
         forms = {
-            doc[c.start : c.end].text: c.kind
+            doc.span_text(c.start, c.end): c.kind
             for c in cands
             if c.kind in {"brand", "acronym", "code", "camel"} and c.end - c.start == 1
         }
         out: list[_Cand] = []
         if not forms:
             return out
-        for tok in doc:
-            kind = forms.get(tok.text)
+        for i, word in enumerate(doc.text_of):
+            kind = forms.get(word)
             if kind is not None:
-                out.append(_Cand(tok.i, tok.i + 1, kind, _PRIO[kind]))
+                out.append(_Cand(i, i + 1, kind, _PRIO[kind]))
         return out
 
-    def _propagate_products(self, doc: Doc, products: list[_Cand]) -> list[_Cand]:
+    def _propagate_products(self, doc: TokenTable, products: list[_Cand]) -> list[_Cand]:
         """The one-word name alone: "Mizorb" after "Mizorb Monoclonal Antibody Injection"."""
         names: set[str] = set()
         for c in products:
@@ -900,15 +968,16 @@ class DrugFinder:
             if s_form is not None and s_form - c.start == 1 and doc[c.start].is_alpha:
                 names.add(doc[c.start].text)
         return [
-            _Cand(t.i, t.i + 1, "brand", _PRIO["brand"])
-            for t in doc
-            if t.text in names and not self._before_company_word(doc, t.i + 1)
+            _Cand(i, i + 1, "brand", _PRIO["brand"])
+            for i, word in enumerate(doc.text_of)
+            if word in names and not self._before_company_word(doc, i + 1)
         ]
 
     # -- putting them together ------------------------------------------
 
-    def find(self, doc: Doc) -> list[Span]:
-        sent_ids = _sentence_ids(doc)
+    def find(self, spacy_doc: Doc) -> list[Span]:
+        sent_ids = _sentence_ids(spacy_doc)
+        doc = TokenTable(spacy_doc)
         cores = self._gazetteer(doc) + self._inns(doc)
         cores += self._codes(doc, sent_ids, cores)
         cores += self._trial_objects(doc, sent_ids)
@@ -927,7 +996,7 @@ class DrugFinder:
         cands += products + self._propagate_products(doc, products)
         cands += self._acronyms(doc, cands)
 
-        blocked = _offsets(_ext(doc, "amounts")) + _offsets(_ext(doc, "stage_mentions"))
+        blocked = _offsets(_ext(spacy_doc, "amounts")) + _offsets(_ext(spacy_doc, "stage_mentions"))
         taken = [False] * len(doc)
         chosen: list[Span] = []
         seen: set[tuple[int, int]] = set()
@@ -935,7 +1004,7 @@ class DrugFinder:
             if (c.start, c.end) in seen or any(taken[c.start : c.end]):
                 continue
             seen.add((c.start, c.end))
-            span = Span(doc, c.start, c.end, label=LABEL)
+            span = Span(spacy_doc, c.start, c.end, label=LABEL)
             if any(a < span.end_char and span.start_char < b for a, b in blocked):
                 continue
             for k in range(c.start, c.end):
@@ -996,7 +1065,7 @@ def merge_drugs(spans: list[Span]) -> list[Drug]:
     n = len(spans)
     if n == 0:
         return []
-    text = spans[0].doc.text
+    text = doc_text(spans[0].doc)
     keys = [drug_key(s.text) for s in spans]
     uf = _Union(n)
     form_keys, desc_keys = _gaz_keys()

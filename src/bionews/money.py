@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import json
 import re
+import weakref
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from functools import lru_cache
@@ -268,11 +269,31 @@ def _link_equivalents(
             amounts[idx].equivalent_of = target
 
 
+# Doc -> its text; entries go when their Doc is garbage-collected.
+_TEXTS: weakref.WeakKeyDictionary[Doc, str] = weakref.WeakKeyDictionary()
+
+
+def doc_text(doc: Doc) -> str:
+    """``doc.text``, built once per Doc and shared by the pipeline components.
+
+    spaCy rebuilds ``doc.text`` from Token objects on every access, which on a
+    news page costs a fair share of tokenizing it, and every finder needs the
+    text. Kept by Doc identity (not in ``doc.user_data``, which copies and
+    serialises with the Doc); retokenizing never changes a Doc's text, so the
+    kept copy cannot go stale. (A pipeline-level helper: it lives here because
+    money is the first finder to run.)
+    """
+    text = _TEXTS.get(doc)
+    if text is None:
+        text = _TEXTS[doc] = doc.text
+    return text
+
+
 class MoneyFinder:
     """spaCy component: ``doc._.amounts`` = :func:`find_amounts` of the Doc text."""
 
     def __call__(self, doc: Doc) -> Doc:
-        doc._.amounts = find_amounts(doc.text)
+        doc._.amounts = find_amounts(doc_text(doc))
         return doc
 
 

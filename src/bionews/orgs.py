@@ -29,6 +29,7 @@ from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc, Span, Token
 from spacy.util import filter_spans
 
+from .drugs import TokenTable
 from .records import ORG_KINDS, Mention, Organisation
 
 if not Span.has_extension("org_kind"):
@@ -178,6 +179,23 @@ def org_key(name: str) -> str:
 # --------------------------------------------------------------------------- tokens
 
 
+@lru_cache(maxsize=4)
+def _phrase_set(phrases: tuple[str, ...]) -> frozenset[str]:
+    return frozenset(phrases)
+
+
+@lru_cache(maxsize=100_000)
+def _name_form(t: str, never_name: frozenset[str]) -> bool:
+    """Whether a token written ``t`` can be part of a name: capitalised, with a letter.
+
+    A pure function of the word form (``Token.is_space`` is ``str.isspace`` of
+    the text), memoised because every token of every article asks it.
+    """
+    if t.isspace() or not t or t in never_name:
+        return False
+    return t[0].isupper() and any(c.isalpha() for c in t)
+
+
 def _words(key: str) -> list[str]:
     return [w for w in re.split(r"[\s\-]+", key) if w]
 
@@ -186,15 +204,32 @@ class _Doc:
     """Token predicates over one Doc, with the data bound in."""
 
     def __init__(self, doc: Doc, data: OrgData) -> None:
-        self.doc = doc
+        # The finders below read every token's text, and a few tokens closely:
+        # the table gives the texts from one array read and makes Tokens on
+        # demand, and indexes and slices like the Doc for everything read below.
+        self.spacy_doc = doc
+        self.doc = TokenTable(doc)
+        self.text = self.doc.text
+        self.texts: list[str] = self.doc.text_of
         self.d = data
         self.n = len(doc)
+        forms = {t: _name_form(t, data.never_name) for t in set(self.texts)}
+        self.names = [forms[t] for t in self.texts]
+        # Tokens opening with A-Z: the only ones the CamelCase and acronym
+        # patterns can match, so those scans skip the rest without a regex call.
+        self.caps = [i for i, t in enumerate(self.texts) if "A" <= t[:1] <= "Z"]
+        self._positions: dict[str, list[int]] | None = None
+
+    def positions(self, text: str) -> list[int]:
+        """Indices of the tokens written ``text``, in order (an index built on first use)."""
+        if self._positions is None:
+            self._positions = {}
+            for i, t in enumerate(self.texts):
+                self._positions.setdefault(t, []).append(i)
+        return self._positions.get(text, [])
 
     def is_name(self, tok: Token) -> bool:
-        t = tok.text
-        if tok.is_space or not t or t in self.d.never_name:
-            return False
-        return t[0].isupper() and any(c.isalpha() for c in t)
+        return _name_form(tok.text, self.d.never_name)
 
     def is_head(self, tok: Token) -> bool:
         return self.is_name(tok) and tok.lower_ in self.d.head_kind
@@ -260,24 +295,25 @@ def _atomic_runs(x: _Doc) -> list[list[int]]:
     runs: list[list[int]] = []
     cur: list[int] = []
     i = 0
+    texts, names = x.texts, x.names
     while i < x.n:
-        tok = doc[i]
-        if x.is_name(tok) and tok.text not in d.titles:
+        text = texts[i]
+        if names[i] and text not in d.titles:
             if cur and doc[cur[-1]].whitespace_ not in (" ", "") and doc[cur[-1]].text != "-":
                 runs.append(cur)
                 cur = []
             cur.append(i)
             i += 1
             continue
-        if cur and tok.text in {"'s", "’s"} and doc[i - 1].text in d.possessive_names:
+        if cur and text in {"'s", "’s"} and texts[i - 1] in d.possessive_names:
             cur.append(i)  # "People's Hospital", "Women's and Children's"
             i += 1
             continue
         if (
             cur
-            and tok.text in {"-", "‐"}
+            and text in {"-", "‐"}
             and not doc[i - 1].whitespace_
-            and not tok.whitespace_
+            and not doc[i].whitespace_
             and i + 1 < x.n
             and doc[i + 1].is_alpha
             and doc[i + 1].lower_ not in d.hyphen_breakers
@@ -358,10 +394,10 @@ def _legal_extend(x: _Doc, end_tok: int) -> int:
     """Token end after any legal suffix that follows (", Inc.", " Co., Ltd.")."""
     doc = x.doc
     last = doc[end_tok - 1]
-    m = x.d.legal_re.match(doc.text, last.idx + len(last.text))
+    m = x.d.legal_re.match(x.text, last.idx + len(last.text))
     if not m or m.end() == m.start():
         return end_tok
-    span = doc.char_span(last.idx, m.end(), alignment_mode="contract")
+    span = x.spacy_doc.char_span(last.idx, m.end(), alignment_mode="contract")
     if span is None:
         return end_tok
     new_end = span.end
@@ -397,17 +433,21 @@ def _pattern_cands(x: _Doc, runs: list[list[int]]) -> list[Cand]:
     doc, d = x.doc, x.d
     runs_by_start = {r[0]: r for r in runs}
     out: list[Cand] = []
+    texts, names = x.texts, x.names
     for run in runs:
-        toks = [doc[k] for k in run]
+        # is_head / is_legal on the token texts (``lower_`` is ``str.lower``),
+        # so runs without a head cost no Token reads.
         heads = [
             i
-            for i, t in enumerate(toks)
-            if x.is_head(t)
-            or x.is_legal(t)
-            or (i and f"{toks[i - 1].text} {t.text}" in d.compound_heads)
+            for i, k in enumerate(run)
+            if (names[k] and texts[k].lower() in d.head_kind)
+            or texts[k] in d.legal
+            or texts[k].rstrip(".") in d.legal
+            or (i and f"{texts[run[i - 1]]} {texts[k]}" in d.compound_heads)
         ]
         if not heads:
             continue
+        toks = [doc[k] for k in run]
         last = heads[-1]
         if any(t.lower_ in d.tails for t in toks[last + 1 :]):
             continue
@@ -448,12 +488,17 @@ def _judge(x: _Doc, toks: Sequence[Token], has_of: bool, has_suffix: bool) -> st
     )
     n_dist = sum(1 for t in words if x.distinctive(t))
     text = " ".join(t.lower_ for t in words)
-    for phrase in d.non_org_phrases:
-        if text == phrase or (
-            text.endswith(" " + phrase)
-            and not any(x.distinctive(t) for t in words[: len(words) - len(phrase.split())])
-        ):
-            return None
+    # "... equals a phrase, or ends with one after words that are not distinctive":
+    # look the text and each of its tails after a space up in a set, rather than
+    # testing every phrase against every run.
+    phrases = _phrase_set(d.non_org_phrases)
+    if text in phrases:
+        return None
+    for j, ch in enumerate(text):
+        if ch == " " and text[j + 1 :] in phrases:
+            phrase = text[j + 1 :]
+            if not any(x.distinctive(t) for t in words[: len(words) - len(phrase.split())]):
+                return None
     if hlow in d.venue_heads and any(t.lower_ in d.venue_words for t in mods):
         return None
     if head is not None and hlow in d.institution:
@@ -512,7 +557,7 @@ def _ticker(x: _Doc, i: int, end: int) -> bool:
 
 
 def _bracketed(x: _Doc, start: int, end: int) -> bool:
-    text = x.doc.text
+    text = x.text
     a = x.doc[start].idx
     b = x.doc[end - 1].idx + len(x.doc[end - 1].text)
     before = text[:a].rstrip(" ")[-1:]
@@ -552,8 +597,9 @@ def _media_ok(x: _Doc, start: int, end: int) -> bool:
 def _gaz_cands(x: _Doc, matcher: PhraseMatcher, lower_matcher: PhraseMatcher) -> list[Cand]:
     doc, d = x.doc, x.d
     out: list[Cand] = []
-    matches = {(s, e, int(doc.vocab.strings[m])) for m, s, e in matcher(doc)}
-    matches |= {(s, e, int(doc.vocab.strings[m])) for m, s, e in lower_matcher(doc)}
+    sdoc = x.spacy_doc
+    matches = {(s, e, int(sdoc.vocab.strings[m])) for m, s, e in matcher(sdoc)}
+    matches |= {(s, e, int(sdoc.vocab.strings[m])) for m, s, e in lower_matcher(sdoc)}
     for s, e, gi in sorted(matches):
         entry = d.gazetteer[gi]
         first = doc[s]
@@ -596,12 +642,18 @@ def _gaz_cands(x: _Doc, matcher: PhraseMatcher, lower_matcher: PhraseMatcher) ->
 
 def _bracketed_ticker(x: _Doc, i: int) -> bool:
     """Exchange codes in "(SHA:600351)" or "[HK: 1276]"."""
-    return x.doc[i].text in x.d.tickers and ":" in x.doc.text[x.doc[i].idx : x.doc[i].idx + 12]
+    return x.doc[i].text in x.d.tickers and ":" in x.text[x.doc[i].idx : x.doc[i].idx + 12]
+
+
+@lru_cache(maxsize=4)
+def _longest_first(regions: tuple[tuple[str, ...], ...]) -> tuple[tuple[str, ...], ...]:
+    # Sorted once, not for every gazetteer match.
+    return tuple(sorted(regions, key=len, reverse=True))
 
 
 def _region_extend(x: _Doc, end: int) -> int:
     doc, d = x.doc, x.d
-    for region in sorted(d.regions, key=len, reverse=True):
+    for region in _longest_first(d.regions):
         k = end
         ok = True
         for w in region:
@@ -630,7 +682,12 @@ def _enumerated(x: _Doc, runs: list[list[int]], spans: list[Cand]) -> list[Cand]
     out: list[Cand] = []
 
     def sep(a: tuple[int, int, bool], b: tuple[int, int, bool]) -> bool:
-        gap = [t.text for t in doc[a[1] : b[0]] if not t.is_space]
+        gap: list[str] = []
+        for k in range(a[1], b[0]):
+            if not x.texts[k].isspace():
+                gap.append(x.texts[k])
+                if len(gap) > 2:
+                    return False  # every separator below has at most two words
         return gap in ([","], ["and"], [",", "and"], ["or"], [",", "or"], [";"])
 
     chain: list[tuple[int, int, bool]] = []
@@ -692,10 +749,11 @@ def _descriptor_cands(x: _Doc, runs: list[list[int]], covered: set[int]) -> list
 
 def _camel_cands(x: _Doc, covered: set[int]) -> list[Cand]:
     """CamelCase names used as a source or actor: "told PharmCube", "by MedFirm"."""
-    doc, d = x.doc, x.d
+    d = x.d
     out: list[Cand] = []
-    for i, tok in enumerate(doc):
-        if i in covered or not _CAMEL.match(tok.text) or tok.text in d.camel_stop:
+    for i in x.caps:
+        text = x.texts[i]
+        if i in covered or not _CAMEL.match(text) or text in d.camel_stop:
             continue
         p1, p2 = x.prev_word(i), x.prev_word(i, 2)
         nxt = x.next_word(i + 1)
@@ -738,10 +796,12 @@ def _short_forms(x: _Doc, spans: list[Span], covered: set[int]) -> list[Cand]:
             continue  # the name is its own core
         cores.setdefault(core, (sp.text, sp._.org_kind or "company"))
     out: list[Cand] = []
+    texts = x.texts
     for core, (ref, kind) in cores.items():
         n = len(core)
-        for i in range(x.n - n + 1):
-            if doc[i].text != core[0] or any(doc[i + k].text != core[k] for k in range(1, n)):
+        words = list(core)
+        for i in x.positions(core[0]):
+            if i > x.n - n or texts[i : i + n] != words:
                 continue
             if any(k in covered for k in range(i, i + n)):
                 continue
@@ -801,10 +861,11 @@ def _acronyms(x: _Doc, spans: list[Span], covered: set[int]) -> list[Cand]:
             ):
                 out.append(Cand(k, k + 1, sp._.org_kind or "other", sp.text))
                 covered.add(k)
-    for i, tok in enumerate(doc):
-        if i in covered or not _ALLCAPS.match(tok.text) or tok.text in d.never_name:
+    for i in x.caps:
+        text = x.texts[i]
+        if i in covered or not _ALLCAPS.match(text) or text in d.never_name:
             continue
-        sp = by_initials.get(tok.text)
+        sp = by_initials.get(text)
         if sp is None or _heading_context(x, i) or _ticker(x, i, i + 1):
             continue
         out.append(Cand(i, i + 1, sp._.org_kind or "other", sp.text))

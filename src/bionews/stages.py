@@ -23,14 +23,18 @@ from __future__ import annotations
 import json
 import re
 from bisect import bisect_left, bisect_right
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
-from typing import cast
+from re import _constants as _C  # type: ignore[attr-defined]
+from re import _parser  # type: ignore[attr-defined]
+from typing import Any, cast
 
 from spacy.language import Language
 from spacy.tokens import Doc
 
+from .money import doc_text
 from .records import STAGES, Stage, StageMention
 
 _SENTENCE_BREAK = re.compile(r"\n+|(?<=[.!?])[\"”’')\]]*\s+(?=[\"“‘(\[]?[A-Z0-9])")
@@ -121,6 +125,140 @@ def _vocab() -> _Vocab:
     )
 
 
+# --------------------------------------------------------------------------- scanning
+#
+# Each rule is a case-blind regex opening with a word boundary, and the engine
+# tries every one of them at every position of the page: the rule scans cost
+# twice the tokenizer. All rules are run instead from one scan over word starts:
+# a rule is tried only where the word's first character is one its matches can
+# open with, read off the parsed pattern. Per rule this visits every position
+# where a match can start, in order, so it finds exactly what ``finditer`` finds.
+
+
+def _first_chars(items: Any) -> tuple[frozenset[str] | None, bool]:
+    r"""(characters a match of parsed ``items`` can open with, whether it can be empty).
+
+    None when the analysis cannot tell (wildcards, classes such as ``\w``,
+    back-references): such a rule is scanned the plain way.
+    """
+    chars: set[str] = set()
+    for op, av in items:
+        if op in (_C.AT, _C.ASSERT, _C.ASSERT_NOT):
+            continue  # zero width: the next item opens the match
+        if op is _C.LITERAL:
+            return frozenset(chars | {chr(av)}), False
+        if op is _C.IN:
+            for kind, arg in av:
+                if kind is _C.LITERAL:
+                    chars.add(chr(arg))
+                elif kind is _C.RANGE and arg[1] - arg[0] < 256:
+                    chars.update(chr(c) for c in range(arg[0], arg[1] + 1))
+                else:
+                    return None, False
+            return frozenset(chars), False
+        if op is _C.SUBPATTERN:
+            sub, nullable = _first_chars(av[3])
+        elif op is _C.BRANCH:
+            sub, nullable = frozenset(), False
+            for branch in av[1]:
+                b, b_nullable = _first_chars(branch)
+                if b is None:
+                    return None, False
+                sub, nullable = sub | b, nullable or b_nullable
+        elif op in (_C.MAX_REPEAT, _C.MIN_REPEAT):
+            sub, nullable = _first_chars(av[2])
+            nullable = nullable or av[0] == 0
+        else:
+            return None, False
+        if sub is None:
+            return None, False
+        chars |= sub
+        if not nullable:
+            return frozenset(chars), False
+    return frozenset(chars), True
+
+
+def _opens_at_word_start(items: Any) -> bool:
+    r"""Whether every match begins with ``\b``: then it starts where a word starts."""
+    if not items:
+        return False
+    op, av = items[0]
+    if op is _C.AT:
+        return av is _C.AT_BOUNDARY
+    if op is _C.BRANCH:
+        return all(_opens_at_word_start(b) for b in av[1])
+    if op is _C.SUBPATTERN and not av[1] and not av[2]:
+        return _opens_at_word_start(av[3])
+    return False
+
+
+@dataclass(frozen=True, slots=True)
+class _Scanner:
+    regexes: tuple[re.Pattern[str], ...]
+    firsts: tuple[re.Pattern[str] | None, ...]  # None: scan that regex the plain way
+    word_start: re.Pattern[str]  # where any dispatched regex can start
+    # First character -> indices of the regexes that can open with it; filled as
+    # characters turn up (the values never change, so sharing it is safe).
+    by_char: dict[str, tuple[int, ...]]
+
+    def _group(self, ch: str) -> tuple[int, ...]:
+        group = self.by_char.get(ch)
+        if group is None:
+            group = tuple(i for i, f in enumerate(self.firsts) if f is not None and f.match(ch))
+            self.by_char[ch] = group
+        return group
+
+    def matches(self, text: str) -> list[list[re.Match[str]]]:
+        """``list(regex.finditer(text))`` for every regex, in one pass."""
+        out: list[list[re.Match[str]]] = [[] for _ in self.regexes]
+        next_pos = [0] * len(self.regexes)
+        for i, (rx, first) in enumerate(zip(self.regexes, self.firsts, strict=True)):
+            if first is None:
+                out[i] = list(rx.finditer(text))
+        for c in self.word_start.finditer(text):
+            p = c.start()
+            for i in self._group(text[p]):
+                if p >= next_pos[i] and (m := self.regexes[i].match(text, p)) is not None:
+                    out[i].append(m)
+                    next_pos[i] = m.end()  # finditer resumes after a (non-empty) match
+        return out
+
+
+def _scanner(regexes: Sequence[re.Pattern[str]]) -> _Scanner:
+    firsts: list[re.Pattern[str] | None] = []
+    union: set[str] = set()
+    word = re.compile(r"\w")
+    for rx in regexes:
+        try:
+            parsed = _parser.parse(rx.pattern, rx.flags).data
+        except Exception:  # an unknown parser: fall back to plain scanning
+            parsed = None
+        chars, nullable = _first_chars(parsed) if parsed is not None else (None, True)
+        if (
+            chars is None
+            or rx.flags & re.ASCII  # its \b would disagree with the Unicode scan
+            or nullable
+            or not chars
+            or not _opens_at_word_start(parsed)
+            or not all(word.match(c) for c in chars)
+        ):
+            firsts.append(None)
+            continue
+        cls = "".join(re.escape(c) for c in sorted(chars))
+        # Case-blind even for case-sensitive rules: a superset of where they start.
+        firsts.append(re.compile(f"[{cls}]", re.IGNORECASE))
+        union |= chars
+    cls = "".join(re.escape(c) for c in sorted(union))
+    word_start = re.compile(rf"(?<!\w)[{cls}]" if union else r"(?!)", re.IGNORECASE)
+    return _Scanner(tuple(regexes), tuple(firsts), word_start, {})
+
+
+@lru_cache(maxsize=1)
+def _rule_scanner() -> _Scanner:
+    vocab = _vocab()
+    return _scanner([p.regex for p in vocab.phases] + [r.regex for r in vocab.rules])
+
+
 def _segments(text: str, pattern: re.Pattern[str]) -> list[int]:
     """Start offsets of the pieces ``text`` splits into at ``pattern``."""
     return [0, *(m.end() for m in pattern.finditer(text))]
@@ -169,11 +307,13 @@ class _Found:
     suppress: str | None = None
 
 
-def _find_phases(text: str, vocab: _Vocab) -> list[_Found]:
+def _find_phases(
+    text: str, vocab: _Vocab, matches: Sequence[list[re.Match[str]]] | None = None
+) -> list[_Found]:
     found: list[_Found] = []
     taken: list[tuple[int, int]] = []
-    for rule in vocab.phases:
-        for m in rule.regex.finditer(text):
+    for k, rule in enumerate(vocab.phases):
+        for m in matches[k] if matches is not None else rule.regex.finditer(text):
             s, e = m.span()
             if any(s < te and ts < e for ts, te in taken):
                 continue
@@ -274,13 +414,15 @@ def find_stages(text: str) -> list[StageMention]:
     """Every development-stage mention in ``text``, in order (``drug`` left None)."""
     vocab = _vocab()
     ctx = _Context(text, vocab)
-    phases = sorted(_find_phases(text, vocab), key=lambda f: f.start)
+    matches = _rule_scanner().matches(text)
+    n_phases = len(vocab.phases)
+    phases = sorted(_find_phases(text, vocab, matches[:n_phases]), key=lambda f: f.start)
     taken = _Spans()
     for f in phases:
         taken.add(f.start, f.end)
     found: list[_Found] = list(phases)
-    for rule in vocab.rules:
-        for m in rule.regex.finditer(text):
+    for k, rule in enumerate(vocab.rules):
+        for m in matches[n_phases + k]:
             s, e = m.span("m") if "m" in rule.regex.groupindex and m.group("m") else m.span()
             if taken.overlaps(s, e):
                 continue
@@ -350,7 +492,7 @@ class StageFinder:
     """spaCy component: ``doc._.stage_mentions`` = :func:`find_stages` of the Doc text."""
 
     def __call__(self, doc: Doc) -> Doc:
-        doc._.stage_mentions = find_stages(doc.text)
+        doc._.stage_mentions = find_stages(doc_text(doc))
         return doc
 
 
@@ -358,5 +500,5 @@ class StageFinder:
 def make_stage_finder(nlp: Language, name: str) -> StageFinder:
     if not Doc.has_extension("stage_mentions"):
         Doc.set_extension("stage_mentions", default=None)
-    _vocab()  # compile at construction, not on the first document
+    _rule_scanner()  # compile at construction, not on the first document
     return StageFinder()
