@@ -24,16 +24,16 @@ ROOT = Path(__file__).resolve().parents[1]
 
 
 def load_texts(paths: list[str]) -> list[str]:
-    if not paths:
-        paths = sorted(glob.glob(str(ROOT / "corpus" / "html" / "*.html")))
-        paths += sorted(glob.glob(str(ROOT / "corpus" / "text" / "*.txt")))
-    shared = ROOT.parent / "shared" / "eval" / "dev_gold.jsonl"
-    texts = [bionews.clean(Path(p).read_bytes()).text for p in paths]
-    if shared.exists() and not paths:
-        import json
-
-        texts += [json.loads(x)["text"] for x in shared.read_text("utf-8").splitlines()]
-    return texts
+    """The given files' cleaned bodies; by default the corpus pages and held-out texts."""
+    if paths:
+        return [bionews.clean(Path(p).read_bytes()).text for p in paths]
+    corpus = ROOT / "corpus"
+    default = [
+        *sorted(glob.glob(str(corpus / "html" / "*.html"))),
+        *sorted(glob.glob(str(corpus / "text" / "*.txt"))),
+        *sorted(glob.glob(str(corpus / "heldout" / "*.txt"))),
+    ]
+    return [bionews.clean(Path(p).read_bytes()).text for p in default]
 
 
 def main() -> None:

@@ -17,7 +17,7 @@ from spacy.tokens import Doc
 
 import bionews
 from bionews import drugs, indications, orgs
-from bionews.money import doc_text
+from bionews.tokens import TokenTable, doc_text
 
 _FILLER = [
     "the",
@@ -127,7 +127,7 @@ def test_token_view_reads_like_the_doc(nlp) -> None:  # type: ignore[no-untyped-
     rng = random.Random(13)
     for _ in range(100):
         doc = nlp.make_doc(_sentences(rng) + " Gardasil®9 (HPV vaccine)")
-        view = drugs.TokenTable(doc)
+        view = TokenTable(doc)
         assert view.text == doc.text
         assert view.lower == [t.lower_ for t in doc]
         assert view.text_of == [t.text for t in doc]
@@ -184,7 +184,7 @@ def test_inn_scan_matches_the_per_token_test(nlp) -> None:  # type: ignore[no-un
             words.append("".join(rng.choice(letters) for _ in range(n - len(stem))) + stem)
     rng.shuffle(words)
     doc = nlp.make_doc(" ".join(words) + " " + " ".join(stems.second_words))
-    view = drugs.TokenTable(doc)
+    view = TokenTable(doc)
     found = {c.start for c in finder._inns(view)}
     expected = {
         t.i

@@ -18,20 +18,20 @@ from __future__ import annotations
 import json
 import re
 import unicodedata
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
-from typing import Any, overload
+from typing import Any
 
 import numpy as np
-from spacy.attrs import IDX, LOWER, ORTH, SENT_START
+from spacy.attrs import SENT_START
 from spacy.language import Language
 from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc, Span, Token
 
-from .money import doc_text
 from .records import Drug, Mention
+from .tokens import TokenTable, doc_text
 
 LABEL = "DRUG"
 SPAN_KEY = "drugs"
@@ -373,55 +373,6 @@ def _offsets(items: Iterable[Any] | None) -> list[tuple[int, int]]:
         if isinstance(s, int) and isinstance(e, int):
             out.append((s, e))
     return out
-
-
-class TokenTable:
-    """One Doc's token texts, lower-case forms and offsets, read once per Doc.
-
-    ``doc.text`` is rebuilt from Token objects on every access and ``doc[i]``
-    makes a new Token each time; the finders test every token's text or lower
-    form several times but look closer at only a few. So the strings come from
-    one array read, and a Token is made only when a finder asks for index ``i``
-    (then kept). The table indexes and slices (to a list) like the Doc, so rule
-    code reads as if it worked on the Doc itself. (Shared with
-    :mod:`bionews.orgs`.)
-    """
-
-    __slots__ = ("_toks", "doc", "idx", "lower", "text", "text_of")
-
-    def __init__(self, doc: Doc) -> None:
-        self.doc = doc
-        self.text = doc_text(doc)
-        strings = doc.vocab.strings
-        orth, lower, idx = doc.to_array([ORTH, LOWER, IDX]).T.tolist() if len(doc) else ([], [], [])
-        self.text_of: list[str] = [strings[h] for h in orth]
-        self.lower: list[str] = [strings[h] for h in lower]
-        self.idx: list[int] = idx
-        self._toks: list[Token | None] = [None] * len(doc)
-
-    def __len__(self) -> int:
-        return len(self._toks)
-
-    def __iter__(self) -> Iterator[Token]:
-        return (self[i] for i in range(len(self._toks)))
-
-    @overload
-    def __getitem__(self, i: int) -> Token: ...
-    @overload
-    def __getitem__(self, i: slice) -> list[Token]: ...
-    def __getitem__(self, i: int | slice) -> Token | list[Token]:
-        if isinstance(i, slice):
-            return [self[k] for k in range(*i.indices(len(self._toks)))]
-        tok = self._toks[i]  # IndexError past the end, as for a Doc
-        if tok is None:
-            tok = self._toks[i] = self.doc[i]
-        return tok
-
-    def span_text(self, start: int, end: int) -> str:
-        """``doc[start:end].text`` without building the Span."""
-        if end <= start:
-            return ""
-        return self.text[self.idx[start] : self.idx[end - 1] + len(self.text_of[end - 1])]
 
 
 def _sentence_ids(doc: Doc) -> list[int]:

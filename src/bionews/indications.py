@@ -18,7 +18,7 @@ from importlib import resources
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
-from .money import doc_text
+from .tokens import doc_text
 
 SPAN_KEY = "indications"
 LABEL = "INDICATION"

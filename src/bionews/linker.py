@@ -27,6 +27,7 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from .records import STAGES, Drug, Organisation, StageMention
+from .tokens import doc_text, sentence_bounds
 
 # Text between two drug names that keeps them in one enumeration: a connector,
 # optionally a short descriptor ("and VEGFR inhibitor apatinib") or an indication
@@ -132,23 +133,30 @@ class _Ref:
     idx: int  # index into the merged list (drugs or organisations)
 
 
+_CLAUSE_CHARS = re.compile(r"[;()\[\]]")
+
+
 def _units(doc: Doc) -> tuple[list[int], list[int]]:
-    """Start offsets of clauses and the sentence number of each clause."""
+    """Start offsets of clauses and the sentence number of each clause.
+
+    A clause is a sentence cut at semicolons outside brackets; only the bracket
+    and semicolon characters are visited, not every character.
+    """
     starts: list[int] = []
     sent_of: list[int] = []
-    text = doc.text
-    for si, sent in enumerate(doc.sents):
-        starts.append(sent.start_char)
+    text = doc_text(doc)
+    for si, (lo, hi) in enumerate(sentence_bounds(doc)):
+        starts.append(lo)
         sent_of.append(si)
         depth = 0
-        for k in range(sent.start_char, sent.end_char):
-            ch = text[k]
+        for m in _CLAUSE_CHARS.finditer(text, lo, hi):
+            ch = m.group()
             if ch in "([":
                 depth += 1
             elif ch in ")]":
                 depth = max(0, depth - 1)
-            elif ch == ";" and depth == 0:
-                starts.append(k + 1)
+            elif depth == 0:
+                starts.append(m.end())
                 sent_of.append(si)
     return starts, sent_of
 
@@ -217,8 +225,8 @@ class Linker:
         stage_mentions: list[StageMention] = list(doc._.stage_mentions or ())
 
         starts, sent_of = _units(doc)
-        text = doc.text
-        self._sent_spans = [(sent.start_char, sent.end_char) for sent in doc.sents]
+        text = doc_text(doc)
+        self._sent_spans = sentence_bounds(doc)
         sent_starts = [lo for lo, _ in self._sent_spans]
         self._sent_index = lambda pos: max(0, bisect_right(sent_starts, pos) - 1)
 

@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import json
 import re
-import weakref
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from functools import lru_cache
@@ -27,6 +26,7 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from .records import Amount
+from .tokens import doc_text
 
 _SEP = r"[ \u00a0\u202f-]"  # between number, multiplier and currency word
 _NAME_AFTER = re.compile(r"\s+[A-Z][a-z]")
@@ -267,26 +267,6 @@ def _link_equivalents(
         for k, idx in enumerate(cur.indices):
             target = prev.indices[k] if len(prev.indices) == len(cur.indices) else prev.indices[0]
             amounts[idx].equivalent_of = target
-
-
-# Doc -> its text; entries go when their Doc is garbage-collected.
-_TEXTS: weakref.WeakKeyDictionary[Doc, str] = weakref.WeakKeyDictionary()
-
-
-def doc_text(doc: Doc) -> str:
-    """``doc.text``, built once per Doc and shared by the pipeline components.
-
-    spaCy rebuilds ``doc.text`` from Token objects on every access, which on a
-    news page costs a fair share of tokenizing it, and every finder needs the
-    text. Kept by Doc identity (not in ``doc.user_data``, which copies and
-    serialises with the Doc); retokenizing never changes a Doc's text, so the
-    kept copy cannot go stale. (A pipeline-level helper: it lives here because
-    money is the first finder to run.)
-    """
-    text = _TEXTS.get(doc)
-    if text is None:
-        text = _TEXTS[doc] = doc.text
-    return text
 
 
 class MoneyFinder:

@@ -29,8 +29,8 @@ from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc, Span, Token
 from spacy.util import filter_spans
 
-from .drugs import TokenTable
 from .records import ORG_KINDS, Mention, Organisation
+from .tokens import TokenTable
 
 if not Span.has_extension("org_kind"):
     Span.set_extension("org_kind", default=None)

@@ -23,6 +23,8 @@ from spacy.attrs import IDX
 from spacy.language import Language
 from spacy.tokens import Doc
 
+from .tokens import doc_text
+
 # (word before the stop)(the stop)(closers glued to it)(space)(next word opens)
 _BOUNDARY = re.compile(
     r"(?P<word>\S*?)(?P<stop>[.!?…])(?P<close>[\"”’')\]]*)\s+(?=[\"“‘'(]?[A-Z0-9])"
@@ -67,7 +69,7 @@ class SentenceSplitter:
         starts = doc.to_array(IDX).tolist()
         doc[0].is_sent_start = True
         marked = False
-        for off in boundaries(doc.text, self.abbrevs):
+        for off in boundaries(doc_text(doc), self.abbrevs):
             i = bisect_left(starts, off)
             if i < n and starts[i] == off and i > 0:
                 doc[i].is_sent_start = True

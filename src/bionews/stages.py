@@ -34,8 +34,8 @@ from typing import Any, cast
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from .money import doc_text
 from .records import STAGES, Stage, StageMention
+from .tokens import doc_text
 
 _SENTENCE_BREAK = re.compile(r"\n+|(?<=[.!?])[\"”’')\]]*\s+(?=[\"“‘(\[]?[A-Z0-9])")
 _CLAUSE_BREAK = re.compile(r";\s*")
