@@ -105,6 +105,15 @@ class LocalServer:
             tail = log.read_text()[-2000:] if log.exists() else ""
             raise RuntimeError(f"{program} failed: {proc.stderr.strip()}\n{tail}")
 
+    def restart(self) -> None:
+        """Crash-restart (``-m immediate``), as a server killed mid-run comes back.
+
+        ``-l`` again: pg_ctl does not remember the log file, and a server writing to
+        our captured pipe would keep it open, so the call would never return.
+        """
+        log = str(self.root / "log")
+        self._pg("pg_ctl", "-D", str(self.data), "-m", "immediate", "-l", log, "-w", "restart")
+
     def stop(self) -> None:
         with contextlib.suppress(Exception):
             self._pg("pg_ctl", "-D", str(self.data), "-m", "immediate", "-w", "stop")

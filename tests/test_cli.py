@@ -70,7 +70,18 @@ def test_show_prints_stored_record(pages: Path, tmp_path: Path, capsys) -> None:
 
 
 def test_jsonl_to_stdout(pages: Path, capsys) -> None:
-    assert main(["extract", str(pages / "ichongqing-city-v-delegation-zhifei.txt"), "--jsonl", "-", "-q"]) == 0
+    assert (
+        main(
+            [
+                "extract",
+                str(pages / "ichongqing-city-v-delegation-zhifei.txt"),
+                "--jsonl",
+                "-",
+                "-q",
+            ]
+        )
+        == 0
+    )
     lines = [json.loads(x) for x in capsys.readouterr().out.splitlines() if x.strip()]
     assert len(lines) == 1
     assert {a["currency"] for a in lines[0]["amounts"]} == {"CNY", "USD"}

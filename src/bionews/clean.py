@@ -12,9 +12,10 @@ from __future__ import annotations
 
 import re
 import unicodedata
+import warnings as pywarnings
 from collections import Counter
 
-from bs4 import BeautifulSoup, Tag
+from bs4 import BeautifulSoup, MarkupResemblesLocatorWarning, Tag, XMLParsedAsHTMLWarning
 
 from . import boilerplate, generic, metadata
 from .decode import decode, normalise
@@ -236,7 +237,12 @@ def clean_html(html: str, url: str | None = None) -> Article:
     if profile is None:
         stripped = _PRESTRIP_HEADER.sub(" ", stripped)
     stripped = _INTER_BLOCK_WS.sub("><", stripped)
-    soup = BeautifulSoup(stripped, "lxml", multi_valued_attributes=None)
+    with pywarnings.catch_warnings():
+        # XHTML served as HTML, or a page that looks like a file name: bs4 warns
+        # on stderr per page, which floods a batch log; the HTML parse is wanted.
+        pywarnings.simplefilter("ignore", XMLParsedAsHTMLWarning)
+        pywarnings.simplefilter("ignore", MarkupResemblesLocatorWarning)
+        soup = BeautifulSoup(stripped, "lxml", multi_valued_attributes=None)
     matches = Matches(soup, profile, stripped) if profile is not None else None
     md = metadata.from_html(soup, url, profile, jsonld, stripped, matches)
     paras: list[str] | None = None

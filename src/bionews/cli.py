@@ -40,6 +40,8 @@ def _check_paths(paths: Sequence[str]) -> list[str]:
 
 
 def cmd_extract(args: argparse.Namespace) -> int:
+    from .api import DEFAULT_MAX_BYTES
+    from .batch import DEFAULT_TIME_LIMIT
     from .errors import SinkError
     from .runner import run
 
@@ -57,6 +59,8 @@ def cmd_extract(args: argparse.Namespace) -> int:
             ordered=not args.unordered,
             progress=(not args.quiet and sys.stderr.isatty()) or args.progress,
             resume=not args.no_resume,
+            max_bytes=DEFAULT_MAX_BYTES if args.max_bytes is None else args.max_bytes,
+            time_limit=DEFAULT_TIME_LIMIT if args.time_limit is None else args.time_limit or None,
         )
     except SinkError as exc:
         print(f"bionews: cannot write to {target}: {exc}", file=sys.stderr)
@@ -140,6 +144,16 @@ def build_parser() -> argparse.ArgumentParser:
     ex.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
     ex.add_argument("--progress", action="store_true", help="progress bar even when not a terminal")
     ex.add_argument("--summary-json", action="store_true", help="print the summary as JSON")
+    ex.add_argument(
+        "--max-bytes",
+        type=int,
+        help="refuse pages larger than this as too_large (default 20 MB)",
+    )
+    ex.add_argument(
+        "--time-limit",
+        type=float,
+        help="seconds one page may take before it becomes a timeout error; 0 = none (default 30)",
+    )
     ex.set_defaults(func=cmd_extract)
 
     sh = sub.add_parser("show", help="print one stored record as JSON")

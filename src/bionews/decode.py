@@ -192,8 +192,12 @@ def decode(data: bytes, content_type: str | None = None) -> str:
     # accident, while a wrong ``iso-8859-1`` label decodes anything as mojibake.
     try:
         return data.decode("utf-8")
-    except UnicodeDecodeError:
-        pass
+    except UnicodeDecodeError as exc:
+        # A page cut inside its last character (a truncated download) is still
+        # UTF-8: drop the partial character rather than let a detector read the
+        # whole page as some codepage's mojibake.
+        if exc.reason == "unexpected end of data" and len(data) - exc.start < 4:
+            return data[: exc.start].decode("utf-8")
     declared = _declared(data, content_type)
     for enc in dict.fromkeys(declared):
         if enc not in _SINGLE_BYTE:
