@@ -64,6 +64,32 @@ def bench(dump: Path, sink: str, workers: int) -> dict:
     return json.loads(proc.stdout.strip().splitlines()[-1])
 
 
+def _spin(seconds: float) -> int:
+    """Pure-Python work for a fixed time: how many loop rounds one core manages."""
+    import time
+
+    end = time.perf_counter() + seconds
+    rounds = 0
+    while time.perf_counter() < end:
+        sum(i * i for i in range(1000))
+        rounds += 1
+    return rounds
+
+
+def machine_ceiling(workers: int, seconds: float = 3.0) -> float:
+    """How much faster ``workers`` processes run pure-Python work than one.
+
+    The reference for the workers' speed-up: a 2-vCPU virtual machine whose vCPUs
+    share a physical core, or a noisy neighbour, caps any pool below 2x.
+    """
+    from concurrent.futures import ProcessPoolExecutor
+
+    one = _spin(seconds)
+    with ProcessPoolExecutor(workers) as pool:
+        many = sum(pool.map(_spin, [seconds] * workers))
+    return many / one
+
+
 def main(argv: list[str] | None = None) -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--sizes", type=int, nargs="+", default=[1000, 20000])
@@ -97,6 +123,11 @@ def main(argv: list[str] | None = None) -> None:
                 )
                 rows.append(row)
                 print(row, flush=True)
+    for workers in sorted(set(args.workers) - {1}):
+        print(
+            f"machine ceiling: {workers} processes do {machine_ceiling(workers):.2f}x the "
+            "pure-Python work of one in the same time"
+        )
     print(
         f"\n(page text: MB of HTML/text in the dump; {sys.platform}, python {sys.version.split()[0]})"
     )
