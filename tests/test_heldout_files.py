@@ -1,9 +1,11 @@
-"""Checks of the blind held-out set itself (corpus/heldout), not of the extractor.
+"""Checks of the blind held-out sets themselves (corpus/heldout, corpus/heldout2), not of
+the extractor.
 
-The held-out set measures how the rules generalise, so a broken annotation would
-silently skew every number reported against it; these tests keep the gold honest:
+The held-out sets measure how the rules generalise, so a broken annotation would
+silently skew every number reported against them; these tests keep the gold honest:
 texts match their files, every annotated surface form is really in the text, stage
-values belong to the contract and amount values agree with what is written.
+values belong to the contract and amount values agree with what is written. Every
+check runs on each set.
 """
 
 from __future__ import annotations
@@ -17,7 +19,8 @@ import pytest
 from bionews.records import STAGES
 from conftest import read_jsonl
 
-HELDOUT_FILE = "heldout/gold.jsonl"
+# Each blind set is a folder of corpus/ holding *.txt files and their gold.jsonl.
+HELDOUT_SETS = ("heldout", "heldout2")
 
 # Multipliers as they are written in English and Chinese news copy.
 _SCALE = {
@@ -36,6 +39,7 @@ _SCALE = {
 _MARKERS = [
     ("HK$", "HKD"),
     ("US$", "USD"),
+    ("U.S. dollars", "USD"),
     ("HKD", "HKD"),
     ("USD", "USD"),
     ("RMB", "CNY"),
@@ -69,22 +73,30 @@ def _currency_of(text: str) -> str | None:
     return None
 
 
+@pytest.fixture(scope="module", params=HELDOUT_SETS)
+def heldout_set(request: pytest.FixtureRequest) -> str:
+    """The folder name of one blind set, so every check below runs once per set."""
+    return request.param
+
+
 @pytest.fixture(scope="module")
-def gold(corpus_dir: Path) -> list[dict]:
-    return read_jsonl(corpus_dir / HELDOUT_FILE)
+def gold(corpus_dir: Path, heldout_set: str) -> list[dict]:
+    return read_jsonl(corpus_dir / heldout_set / "gold.jsonl")
 
 
-def test_every_text_file_is_annotated_once(gold: list[dict], corpus_dir: Path) -> None:
-    files = sorted(p.name for p in (corpus_dir / "heldout").glob("*.txt"))
+def test_every_text_file_is_annotated_once(
+    gold: list[dict], corpus_dir: Path, heldout_set: str
+) -> None:
+    files = sorted(p.name for p in (corpus_dir / heldout_set).glob("*.txt"))
     paths = sorted(Path(g["path"]).name for g in gold)
     assert len(files) >= 14
     assert paths == files
     assert len({g["id"] for g in gold}) == len(gold)
 
 
-def test_gold_text_equals_its_file(gold: list[dict], corpus_dir: Path) -> None:
+def test_gold_text_equals_its_file(gold: list[dict], corpus_dir: Path, heldout_set: str) -> None:
     for g in gold:
-        assert g["path"].startswith("heldout/")
+        assert g["path"].startswith(f"{heldout_set}/")
         assert (corpus_dir / g["path"]).read_text("utf-8") == g["text"], g["id"]
 
 
@@ -133,6 +145,9 @@ def test_value_parser_reads_the_forms_used() -> None:
     assert _parse_value("$150M+") == Decimal(150_000_000)
     assert _parse_value("HK$1.56 billion") == Decimal(1_560_000_000)
     assert _currency_of("HK$18.40") == "HKD"
+    assert _parse_value("20亿元") == Decimal(2_000_000_000)
+    assert _currency_of("203 million U.S. dollars") == "USD"
+    assert _currency_of("USD184 million") == "USD"
 
 
 def test_no_run_of_words_comes_from_shared(gold: list[dict], shared_dir: Path) -> None:
@@ -148,3 +163,22 @@ def test_no_run_of_words_comes_from_shared(gold: list[dict], shared_dir: Path) -
             theirs |= runs(path.read_text("utf-8", errors="replace"))
     for g in gold:
         assert not runs(g["text"]) & theirs, g["id"]
+
+
+def test_sets_do_not_share_ids_or_text(corpus_dir: Path) -> None:
+    """A later blind set is written from scratch too: no id and no 10-word run in common."""
+
+    def runs(text: str, n: int = 10) -> set[tuple[str, ...]]:
+        words = re.findall(r"\w+", text.lower())
+        return {tuple(words[i : i + n]) for i in range(len(words) - n + 1)}
+
+    seen_ids: set[str] = set()
+    seen_runs: set[tuple[str, ...]] = set()
+    for name in HELDOUT_SETS:
+        rows = read_jsonl(corpus_dir / name / "gold.jsonl")
+        ids = {g["id"] for g in rows}
+        assert not ids & seen_ids, name
+        mine = set().union(*(runs(g["text"]) for g in rows))
+        assert not mine & seen_runs, name
+        seen_ids |= ids
+        seen_runs |= mine
