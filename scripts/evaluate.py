@@ -89,6 +89,7 @@ def main(argv: list[str] | None = None) -> int:
         for name, gold in (
             ("corpus", corpus / "gold.jsonl"),
             ("heldout", corpus / "heldout" / "gold.jsonl"),
+            ("heldout2", corpus / "heldout2" / "gold.jsonl"),
         ):
             if gold.exists():
                 results[name] = evaluate(name, load(gold), corpus, args.misses)
