@@ -368,6 +368,18 @@ def test_language_flag_without_raising() -> None:
     assert guess_language(pt) == "pt"
 
 
+def test_short_english_sentences_are_not_read_as_another_language() -> None:
+    # Shared short words ("a", "as", "se", "do") once tipped such lines to "pt".
+    for line in (
+        "The pair filed a marketing application for QX-B7, a trivalent flu vaccine.",
+        "As a result, a spin-off of a listed company took a stake in a new plant.",
+        "What do a plant and a park have in common as a policy for a city?",
+    ):
+        assert guess_language(line) in ("en", None), line
+    es = "El gobierno dijo que la planta de vacunas no abrirá este año y que las pruebas para el producto siguen con los socios."
+    assert guess_language(es) == "es"
+
+
 def test_first_line_headline_and_stray_markup_in_dump() -> None:
     art = clean_text(f"Banan Insulin Plant Passes Inspection\n\n}} ?>\n{P1}\n{P2}")
     assert art.title == "Banan Insulin Plant Passes Inspection"

@@ -138,8 +138,15 @@ def guess_language(text: str) -> str | None:
     for lang, stops in boilerplate.rules().stopwords.items():
         votes[lang] = sum(counts[w] for w in stops)
     lang, best = votes.most_common(1)[0] if votes else ("en", 0)
+    english = votes.get("en", 0)
     if best < max(2, len(words) * 0.05):
-        return "en" if votes.get("en", 0) >= best else None
+        return "en" if english >= best else None
+    # Short words are shared ("a", "as", "se"): a one-line English sentence can
+    # out-vote English by one Portuguese article. Another language wins only by
+    # a clear margin, since calling English text foreign silently drops every
+    # entity while the reverse only costs a warning-free empty record.
+    if lang != "en" and english * 2 >= best:
+        return "en"
     return lang
 
 
