@@ -377,3 +377,155 @@ def test_drug_f1_on_shared_gold(nlp: Language, shared_dir: Path) -> None:
         tp, fp, fn = tp + a, fp + b, fn + c
     f1 = 2 * tp / (2 * tp + fp + fn)
     assert f1 >= 0.92, (tp, fp, fn)
+
+
+# --- short code names: taken only where the text introduces them -----------
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Its shingles vaccine, coded KV-Z07, began a Phase 1 study.", ["KV-Z07"]),
+        ("The firm's flu vaccine candidate HX-FLU3 is in a Phase 3 trial.", ["HX-FLU3"]),
+        (
+            "Funds will go to MRT-19, an oral, selective small-molecule inhibitor of KRAS.",
+            ["MRT-19"],
+        ),
+        ("The money moves MRT-24, a pan-RAS molecular glue, into IND-enabling work.", ["MRT-24"]),
+        ("It applied to market VQ-RB2, a rabies vaccine, last May.", ["VQ-RB2"]),
+        ("Its candidate DQ58, an anti-HER2 antibody, entered the clinic.", ["DQ58"]),
+        (
+            "A shingles vaccine (KV-Z07) began a trial; KV-Z07 uses an adjuvant.",
+            ["KV-Z07", "KV-Z07"],
+        ),
+    ],
+)
+def test_short_codes_introduced_as_drugs(nlp: Language, text: str, expected: list[str]) -> None:
+    assert spans(nlp, text) == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # model numbers, devices and stock codes
+        "Patients are screened on a QT-500 rapid test analyser before the drug trial.",
+        "The plant runs an SL-2000 bioreactor; its shares (688321) rose on the drug news.",
+        "Work on the Phase 2 building of the drug plant started in May.",
+        # targets, viruses and cell lines
+        "The antibody drug binds PD-1, IL-17 and KRAS in a clinical trial.",
+        "Its anti-LAG-3 drug was made in HEK-293 cells and CHO-K1 cells for the trial.",
+        "The vaccine candidate protects against HPV-16 and EV-71 in a trial.",
+        "The gene therapy AAV9 vector carries the drug, and the therapy TCR-7 cells were used.",
+        # trial names
+        "The 12-week trial, known as ORBIT-2, tested the drug in adults.",
+        "The study, named CARE-7, enrolled patients on the drug.",
+        "The drug met its goal in the VISTA-3 trial.",
+        # an unnamed product and a company described like a drug
+        "The vaccine was shipped to 20 provinces after the drug trial.",
+        "The drug maker, AB-12, started a Phase 1 trial.",
+    ],
+)
+def test_short_code_shapes_that_are_not_drugs(nlp: Language, text: str) -> None:
+    assert spans(nlp, text) == []
+
+
+def test_device_word_after_a_long_code_blocks_it(nlp: Language) -> None:
+    text = "Samples for the drug study ran on the RX-3000 analyser and RX-3100 sequencer."
+    assert spans(nlp, text) == []
+
+
+# --- INNs: two-word gene therapies, a new stem, names defined by their class ---
+
+
+def test_two_word_gene_therapy_inn_is_one_drug(nlp: Language) -> None:
+    text = "The EMA validated the filing for rovimogene pelparvovec (NDX-401) in hemophilia."
+    drugs = merged(nlp, text)
+    assert [(d.name, d.aliases) for d in drugs] == [("rovimogene pelparvovec", ["NDX-401"])]
+    assert drugs[0].modality == "cell_gene_therapy"
+
+
+def test_melteon_stem(nlp: Language) -> None:
+    assert spans(nlp, "Patients took dorimelteon at night.") == ["dorimelteon"]
+
+
+def test_unknown_inn_defined_by_its_class(nlp: Language) -> None:
+    text = "The clinic is running a study of corvelatine, an antidepressant usually given at night."
+    assert spans(nlp, text) == ["corvelatine"]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Patients receive the compound, an inhibitor of the enzyme, twice a day.",
+        "Doctors noted that dopamine, a neurotransmitter, rises with exercise.",
+        "Its partner, a drug developer in Suzhou, paid for the study.",
+        "Regulators said treatments, a drug class under review, need more data.",
+        "One arm took placebo, a dummy drug, for a year.",
+    ],
+)
+def test_words_before_a_class_apposition_that_are_not_inns(nlp: Language, text: str) -> None:
+    assert spans(nlp, text) == []
+
+
+# --- vaccine names ------------------------------------------------------------
+
+
+def test_species_in_brackets_is_part_of_a_vaccine_name(nlp: Language) -> None:
+    text = "Regulators accepted its 11-Valent HPV Vaccine (Hansenula polymorpha) for review."
+    assert spans(nlp, text) == ["11-Valent HPV Vaccine (Hansenula polymorpha)"]
+
+
+def test_pathogen_long_and_short_names_merge(nlp: Language) -> None:
+    text = (
+        "Its 11-valent human papillomavirus vaccine moved into review. The 11-Valent HPV "
+        "Vaccine (Hansenula polymorpha) was tested in 9,000 women."
+    )
+    drugs = merged(nlp, text)
+    assert len(drugs) == 1
+    assert drugs[0].name == "11-Valent HPV Vaccine (Hansenula polymorpha)"
+    assert D.drug_key("respiratory syncytial virus vaccine") == D.drug_key("RSV vaccine")
+
+
+def test_code_then_vaccine_description_in_apposition_merge(nlp: Language) -> None:
+    text = "The pair will file TQ-A5, a quadrivalent influenza vaccine, next year."
+    drugs = merged(nlp, text)
+    assert [(d.name, d.aliases) for d in drugs] == [("TQ-A5", ["quadrivalent influenza vaccine"])]
+
+
+# --- other names of one drug --------------------------------------------------
+
+
+def test_also_known_as_joins_the_name_before_it(nlp: Language) -> None:
+    text = "Doctors began a trial of Pelmora, also known as PLM-104, in adults with gout."
+    drugs = merged(nlp, text)
+    assert [(d.name, d.aliases) for d in drugs] == [("Pelmora", ["PLM-104"])]
+
+
+def test_alias_after_a_referring_noun_phrase_joins_the_earlier_drug(nlp: Language) -> None:
+    text = (
+        "Dervacitinib hit its goal in a Phase 2 study. Halcor licensed the molecule, also "
+        "known as HCR-221, from a Japanese firm."
+    )
+    drugs = merged(nlp, text)
+    assert [(d.name, d.aliases) for d in drugs] == [("Dervacitinib", ["HCR-221"])]
+
+
+def test_brand_of_the_drug_the_sentence_refers_back_to(nlp: Language) -> None:
+    text = (
+        "Regulators approved norvatinib on Monday. The drug, to be sold under the brand "
+        "name Xelvira, will launch in May."
+    )
+    drugs = merged(nlp, text)
+    assert [(d.name, d.aliases) for d in drugs] == [("norvatinib", ["Xelvira"])]
+
+
+def test_coded_name_joins_the_named_vaccine_before_it(nlp: Language) -> None:
+    text = (
+        "A 20-valent pneumococcal conjugate vaccine, coded QP-PCV20, is in Phase 2, and a "
+        "recombinant zoster vaccine, coded QP-Z01, is in Phase 1."
+    )
+    drugs = merged(nlp, text)
+    assert [(d.name, d.aliases) for d in drugs] == [
+        ("20-valent pneumococcal conjugate vaccine", ["QP-PCV20"]),
+        ("QP-Z01", []),
+    ]

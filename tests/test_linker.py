@@ -89,3 +89,89 @@ def test_indication_shared_by_a_list() -> None:
 def test_stage_mentions_name_their_drug() -> None:
     rec = bionews.extract("Lumora Bio said its drug pelcitinib entered a Phase 2 trial.")
     assert [(s.stage, s.drug) for s in rec.trial_stages] == [("phase_2", "pelcitinib")]
+
+
+def pipeline(text: str) -> dict[str, bionews.Drug]:
+    """The linker's drugs for ``text`` straight from the pipeline (no cleaning and no
+    language guess, which a one-sentence text may not pass)."""
+    from bionews.nlp import get_nlp
+
+    return {d.name: d for d in get_nlp()(text)._.drugs}
+
+
+def test_code_introduced_in_apposition_takes_the_stage() -> None:
+    d = pipeline(
+        "A quadrivalent influenza subunit vaccine is in a Phase III trial, and a zoster "
+        "vaccine, coded QR-Z05, began a Phase I study in May."
+    )
+    assert d["QR-Z05"].stages == ["phase_1"]
+    assert d["quadrivalent influenza subunit vaccine"].stages == ["phase_3"]
+
+
+def test_background_therapy_after_the_tested_drug_gets_no_stage() -> None:
+    d = pipeline(
+        "Funds will go to a Phase 2 trial of torvalimab in combination with trastuzumab, "
+        "and a Phase 3 trial of delrasib plus cetuximab."
+    )
+    assert d["torvalimab"].stages == ["phase_2"]
+    assert d["delrasib"].stages == ["phase_3"]
+    assert d["trastuzumab"].stages == [] and d["cetuximab"].stages == []
+
+
+def test_a_tested_combination_before_its_stage_shares_it() -> None:
+    d = pipeline("Torvalimab in combination with trastuzumab is in a Phase 3 trial.")
+    assert d["Torvalimab"].stages == ["phase_3"] and d["trastuzumab"].stages == ["phase_3"]
+
+
+def test_combination_partner_of_an_unnamed_subject_gets_the_stage() -> None:
+    d = pipeline(
+        "Lodrasib is in a Phase 1 trial. The company will also begin Phase 1b cohorts "
+        "in combination with panitumumab in colorectal cancer."
+    )
+    assert d["panitumumab"].stages == ["phase_1"]
+
+
+def test_followed_by_passes_the_stage_on() -> None:
+    d = pipeline(
+        "Tivalimab gained market approval in China in 2017, followed by zorelimab a year later."
+    )
+    assert d["Tivalimab"].stages == ["approved"] and d["zorelimab"].stages == ["approved"]
+
+
+def test_definite_description_names_an_earlier_drug() -> None:
+    d = pipeline(
+        "Its quadrivalent recombinant influenza vaccine is in a Phase III trial, and its "
+        "13-valent pneumococcal conjugate vaccine is approved. The chief executive said the "
+        "company aims to file a marketing application for the influenza vaccine next year."
+    )
+    assert d["quadrivalent recombinant influenza vaccine"].stages == ["phase_3", "filed"]
+    assert d["13-valent pneumococcal conjugate vaccine"].stages == ["approved"]
+
+
+def test_clinical_goes_where_no_phase_is_stated_for_the_drug() -> None:
+    d = pipeline(
+        "Proceeds fund clinical development of KRT-5521, which is being tested in a Phase 1 "
+        "dose-escalation trial."
+    )
+    assert d["KRT-5521"].stages == ["phase_1"]
+    d = pipeline(
+        "Semvalide Injection (for diabetes) has completed clinical trials; Semvalide "
+        "Injection (for obesity) is in Phase III clinical trial."
+    )
+    assert d["Semvalide Injection"].stages == ["phase_3", "clinical"]
+
+
+def test_clinical_reached_only_by_reference_yields_to_a_phase() -> None:
+    d = pipeline(
+        "A hospital dosed the first patient in a Phase Ib/IIa trial of voxatinib. "
+        "Its maker got clearance from the CDE to start human trials last September."
+    )
+    assert d["voxatinib"].stages == ["phase_1_2"]
+
+
+def test_the_rest_of_a_compared_set_shares_the_stage() -> None:
+    d = pipeline(
+        "Dorlumab is the third PD-1 drug to be approved in China (the other two are "
+        "Merck's Keytruda and BMS's Opdivo)."
+    )
+    assert all(d[n].stages == ["approved"] for n in ("Dorlumab", "Keytruda", "Opdivo"))

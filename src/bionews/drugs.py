@@ -18,6 +18,7 @@ from __future__ import annotations
 import json
 import re
 import unicodedata
+from bisect import bisect_left
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
@@ -57,6 +58,23 @@ class InnStems:
     stems: tuple[tuple[str, str, int], ...]  # (stem, modality, min_len), longest stem first
     second_words: dict[str, str | None]
     stoplist: frozenset[str]
+    gene_first: tuple[str, ...] = ()  # "-gene" of "nadofaragene firadenovec"
+    gene_second: tuple[str, ...] = ()  # "-vec" of the same
+
+    def gene_pair(self, first: str, second: str) -> bool:
+        """Whether two words are one two-word gene-therapy INN ("rovimogene pelparvovec").
+
+        WHO names a gene therapy by its gene component and its vector, written as
+        two words; each word alone also ends in a stem, so without this the two
+        halves would become two drugs.
+        """
+        a, b = first.lower(), second.lower()
+        return (
+            any(a.endswith(s) for s in self.gene_first)
+            and any(b.endswith(s) for s in self.gene_second)
+            and self.modality(a) is not None
+            and self.modality(b) is not None
+        )
 
     def modality(self, word: str) -> str | None:
         """Modality of an INN-looking word, or None when ``word`` is no INN.
@@ -94,6 +112,8 @@ def inn_stems() -> InnStems:
         stems=tuple(stems),
         second_words=dict(raw.get("second_words", {})),
         stoplist=frozenset(w.lower() for w in raw.get("stoplist", [])),
+        gene_first=tuple(raw.get("gene_first_stems", ())),
+        gene_second=tuple(raw.get("gene_second_stems", ())),
     )
 
 
@@ -181,6 +201,19 @@ def _dosage_tail() -> re.Pattern[str]:
     return re.compile(rf"\s+(?:{alts})$")
 
 
+@lru_cache(maxsize=1)
+def _pathogen_abbreviations() -> tuple[re.Pattern[str], dict[str, str]]:
+    """One regex over the long pathogen names of ``pathogen_abbreviations``, longest first."""
+    table: dict[str, str] = {k.lower(): v for k, v in patterns()["pathogen_abbreviations"].items()}
+    alts = "|".join(re.escape(k) for k in sorted(table, key=len, reverse=True))
+    return re.compile(rf"\b(?:{alts})\b"), table
+
+
+def _abbreviate_pathogens(s: str) -> str:
+    rx, table = _pathogen_abbreviations()
+    return rx.sub(lambda m: table[m.group(0)], s)
+
+
 @lru_cache(maxsize=4096)
 def drug_key(name: str) -> str:
     """The merge key of a drug name: forms of one drug in one article share it.
@@ -190,6 +223,8 @@ def drug_key(name: str) -> str:
     "(Pichia Pastoris)"), reads valencies as numbers ("pentavalent" and
     "five-valent" are one word), treats hyphens as spaces ("Gardasil-9") and
     singularises "vaccines", because news repeats a product in all of these ways.
+    Long pathogen names take their usual short form ("human papillomavirus" ->
+    "hpv"), because one article names the same vaccine both ways.
     """
     s = unicodedata.normalize("NFKC", name).lower().strip()
     stripped = _TRAILING_PAREN.sub("", s)
@@ -200,6 +235,7 @@ def drug_key(name: str) -> str:
     s = _HYPHENS.sub(" ", s)
     s = re.sub(r"\bvaccines\b", "vaccine", s)
     s = _WS.sub(" ", s).strip()
+    s = _abbreviate_pathogens(s)
     tail = _dosage_tail()
     while True:
         m = tail.search(s)
@@ -419,6 +455,24 @@ class DrugFinder:
         self.dosage_last = frozenset(f[-1] for f in self.dosage)
         self.code_rx = re.compile(p["code_regex"])
         self.code_paren_rx = re.compile(p["code_paren_regex"])
+        self.short_code_rx = re.compile(p["short_code_regex"])
+        self.code_intro = frozenset(p["code_intro_words"])
+        self.apposition_heads = frozenset(p["code_apposition_heads"])
+        self.apposition_stops = frozenset(p["code_apposition_stops"])
+        self.name_cues = frozenset(p["name_cue_words"])
+        self.inn_heads = frozenset(p["inn_apposition_heads"])
+        self.inn_bad_suffixes = tuple(p["inn_apposition_bad_suffixes"])
+        self.determiners = frozenset(p["determiners"])
+        # Words that are drug-class nouns, not names: "antidepressant, a drug".
+        self.inn_not = (
+            frozenset(p["inn_apposition_heads"])
+            | frozenset(p["code_apposition_heads"])
+            | frozenset(p["drug_nouns"])
+            | frozenset(p["brand_stopwords"])
+            | frozenset(p["title_run_stopwords"])
+            | frozenset(p["disease_words"])
+            | frozenset(p["inn_apposition_stoplist"])
+        )
         self.code_blacklist = {x.upper() for x in p["code_prefix_blacklist"]}
         self.single_letter_digits = int(p["single_letter_min_digits"])
         self.exchange_before = re.compile(
@@ -431,6 +485,7 @@ class DrugFinder:
         self.code_after_block = frozenset(p["code_following_blockers"])
         self.context_words = frozenset(p["code_context_words"])
         self.brand_intro = re.compile(p["brand_intro_regex"])
+        self.alias_intro = re.compile(p["alias_intro_regex"])
         self.brand_stop = frozenset(p["brand_stopwords"])
         self.brand_after = frozenset(p["brand_after_stopwords"])
         self.company_words = frozenset(p["company_words"])
@@ -467,7 +522,10 @@ class DrugFinder:
             if self._before_company_word(doc, i + 1):
                 continue
             end = i + 1
-            if end < len(doc) and doc.lower[end] in self.stems.second_words:
+            if end < len(doc) and (
+                doc.lower[end] in self.stems.second_words
+                or self.stems.gene_pair(word, doc.text_of[end])
+            ):
                 end += 1
             out.append(_Cand(i, end, "inn", _PRIO["inn"]))
         return out
@@ -477,37 +535,18 @@ class DrugFinder:
 
         The shape alone also fits tickers, model numbers and standards, so a code
         needs a drug word in its sentence (or a drug beside it); once accepted,
-        every other occurrence of the same code is taken too.
+        every other occurrence of the same code is taken too. Short codes
+        (MRT-19, HX-FLU3) look like targets and viruses as well ("IL-17",
+        "HPV-16"), so they need the text to introduce them as a drug.
         """
-        text = doc.text
         # Tokens near a known drug: a code in an enumeration with one is a drug too.
         near_drug: set[int] = set()
         for c in cores:
             near_drug.update(range(max(0, c.start - 3), min(len(doc), c.end + 3)))
         found: list[tuple[Span, bool]] = []
-        for m in self.code_rx.finditer(text):
-            code = m.group(0)
-            prefix = re.match(r"[A-Za-z]+", code)
-            letters = prefix.group(0) if prefix else ""
-            digits = re.search(r"\d+", code)
-            ndig = len(digits.group(0)) if digits else 0
-            if letters.upper() in self.code_blacklist and not letters.startswith("mRNA"):
-                continue
-            if len(letters) == 1 and ndig < self.single_letter_digits:
-                continue
-            if digits and "-" not in code and ndig == 4 and 1990 <= int(digits.group(0)) <= 2035:
-                continue
-            if self.exchange_before.search(text, max(0, m.start() - 20), m.start()):
-                continue
-            if self.exchange_after.match(text[m.end() : m.end() + 4]):
-                continue
-            span = doc.doc.char_span(m.start(), m.end(), alignment_mode="strict")
+        for m in self.code_rx.finditer(doc.text):
+            span = self._code_span(doc, m)
             if span is None:
-                continue
-            # "flight CA981", "the C929 jet", "HEK293 cells": codes of other things.
-            if span.start > 0 and doc[span.start - 1].lower_ in self.code_before_block:
-                continue
-            if span.end < len(doc) and doc[span.end].lower_ in self.code_after_block:
                 continue
             sid = sent_ids[span.start]
             words = {
@@ -519,10 +558,140 @@ class DrugFinder:
                 t.lower_ in {"and", "or", ",", "/", "("} for t in doc[span.start - 2 : span.end + 2]
             )
             found.append((span, bool(words & self.context_words) or listed))
+        for m in self.short_code_rx.finditer(doc.text):
+            span = self._code_span(doc, m)
+            if span is not None:
+                found.append((span, self._introduced_as_drug(doc, sent_ids, span.start, span.end)))
         accepted = {sp.text for sp, ok in found if ok}
         return [
             _Cand(sp.start, sp.end, "code", _PRIO["code"]) for sp, _ in found if sp.text in accepted
         ]
+
+    def _code_span(self, doc: TokenTable, m: re.Match[str]) -> Span | None:
+        """The tokens of a code-shaped match, or None when its shape or neighbours say
+        it is a ticker, a standard, a year, a target or a model number."""
+        text = doc.text
+        code = m.group(0)
+        prefix = re.match(r"[A-Za-z]+", code)
+        letters = prefix.group(0) if prefix else ""
+        digits = re.search(r"\d+", code)
+        ndig = len(digits.group(0)) if digits else 0
+        if letters.upper() in self.code_blacklist and not letters.startswith("mRNA"):
+            return None
+        if len(letters) == 1 and ndig < self.single_letter_digits:
+            return None
+        if digits and "-" not in code and ndig == 4 and 1990 <= int(digits.group(0)) <= 2035:
+            return None
+        if self.exchange_before.search(text, max(0, m.start() - 20), m.start()):
+            return None
+        if self.exchange_after.match(text[m.end() : m.end() + 4]):
+            return None
+        span = doc.doc.char_span(m.start(), m.end(), alignment_mode="strict")
+        if span is None:
+            return None
+        # "flight CA981", "the C929 jet", "HEK293 cells", "an ST-500 rapid test
+        # analyser": codes of other things.
+        if span.start > 0 and doc.lower[span.start - 1] in self.code_before_block:
+            return None
+        if span.end < len(doc) and doc.lower[span.end] in self.code_after_block:
+            return None
+        return span
+
+    def _introduced_as_drug(self, doc: TokenTable, sent_ids: list[int], s: int, e: int) -> bool:
+        """Whether the text presents the code at tokens ``s:e`` as a drug.
+
+        "a vaccine, coded KV-Z07", "its candidate HX-FLU3", "MRT-24, a pan-RAS
+        molecular glue", "MRT-19 is an oral inhibitor", "a zoster vaccine (KV-Z07)".
+        """
+        sid = sent_ids[s]
+        n = len(doc)
+        if e < n and doc.lower[e] in self.trial_words:
+            return False  # "the ORIENT-11 trial": a trial's name
+        if self._names_a_trial(doc, sent_ids, s):
+            return False  # "the 16-week trial, known as HALO-2"
+        j = s - 1
+        while j >= 0 and sent_ids[j] == sid and doc.text_of[j] in {",", "(", '"', "“", "'"}:
+            j -= 1
+        if j >= 0 and sent_ids[j] == sid:
+            if doc.lower[j] in self.code_intro:
+                return True
+            if doc.lower[j] == "as" and j > 0 and doc.lower[j - 1] in {"known", "coded"}:
+                return True
+        if e + 1 < n and (doc.text_of[e] == "," or doc.lower[e] in {"is", "was"}):
+            k = e + 1
+            if doc.lower[k] in {"a", "an", "the"}:
+                return self._apposition_head(doc, sent_ids, k + 1, self.apposition_heads)
+        return False
+
+    def _names_a_trial(self, doc: TokenTable, sent_ids: list[int], s: int) -> bool:
+        """Whether the nearest noun before a code, within a few words, is a trial word.
+
+        The cue words between them ("the study, named CARE-7", "the trial, known
+        as HALO-2") are skipped: they introduce a name, not say what it names.
+        """
+        sid = sent_ids[s]
+        for j in range(s - 1, max(-1, s - 7), -1):
+            if sent_ids[j] != sid:
+                return False
+            low = doc.lower[j]
+            if low in self.trial_words:
+                return True
+            if low in self.name_cues:
+                continue
+            if low in self.code_intro or low in self.apposition_heads:
+                return False
+        return False
+
+    def _apposition_head(
+        self, doc: TokenTable, sent_ids: list[int], k: int, heads: frozenset[str]
+    ) -> bool:
+        """Whether the noun phrase from token ``k`` ("an oral, selective small-molecule
+        inhibitor of ...") ends in one of ``heads``.
+
+        The head is the last word of the phrase: a word of ``heads`` followed by
+        another noun ("a drug maker", "a vaccine plant") is a modifier, so the
+        scan goes on; a preposition, verb or punctuation ends the phrase.
+        """
+        sid = sent_ids[k - 1]
+        n = len(doc)
+        for i in range(k, min(n, k + 10)):
+            if sent_ids[i] != sid:
+                return False
+            low = doc.lower[i]
+            if low in heads:
+                nxt = doc.lower[i + 1] if i + 1 < n and sent_ids[i + 1] == sid else "."
+                if nxt == "-":
+                    continue  # "a drug-maker": the word goes on
+                if nxt in self.apposition_stops or not nxt[:1].isalpha() or nxt in heads:
+                    return True
+                if nxt.endswith(("ly", "ed")):
+                    return True  # "an antidepressant usually prescribed for ..."
+                continue
+            if low in self.apposition_stops or low in self.code_after_block:
+                return False
+        return False
+
+    def _appositive_inns(self, doc: TokenTable, sent_ids: list[int]) -> list[_Cand]:
+        """INNs of no known stem, defined by their class: "corvelatine, an antidepressant"."""
+        out: list[_Cand] = []
+        n = len(doc)
+        for i in range(n - 3):
+            if doc.text_of[i + 1] != "," or doc.lower[i + 2] not in {"a", "an"}:
+                continue
+            word = doc.text_of[i]
+            if not (len(word) >= 6 and word.isascii() and word.isalpha() and word.islower()):
+                continue
+            if (
+                word in self.stems.stoplist
+                or word in self.inn_not
+                or word.endswith(self.inn_bad_suffixes)
+            ):
+                continue
+            if i > 0 and sent_ids[i - 1] == sent_ids[i] and doc.lower[i - 1] in self.determiners:
+                continue  # "the compound, an inhibitor": a common noun
+            if self._apposition_head(doc, sent_ids, i + 3, self.inn_heads):
+                out.append(_Cand(i, i + 1, "inn", _PRIO["inn"]))
+        return out
 
     def _is_namey(self, doc: TokenTable, tok: Token) -> bool:
         t = tok.text
@@ -584,6 +753,9 @@ class DrugFinder:
                 shape_ok = b.is_title or (b.is_upper and len(b.text) >= 6)
                 if shape_ok and b.is_alpha and self._is_namey(doc, b):
                     out.append(_Cand(b.i, b.i + 1, "brand", _PRIO["brand"]))
+            j = self._name_before_alias_cue(doc, c.start)
+            if j is not None:
+                out.append(_Cand(j, j + 1, "brand", _PRIO["brand"]))
         # "the weight-loss drug Xyzza": a drug noun right before an unknown name.
         for i in range(1, len(doc) - 1):
             if doc.lower[i] not in self.drug_nouns:
@@ -630,6 +802,26 @@ class DrugFinder:
             ):
                 out.append(_Cand(tok.i, tok.i + 1, "brand", _PRIO["brand"]))
         return out
+
+    def _name_before_alias_cue(self, doc: TokenTable, start: int) -> int | None:
+        """The Title-case word an alias cue gives another name for: "Pelmora" in
+        "Pelmora, also known as PLM-104", when that drug starts at token ``start``."""
+        if start < 3:
+            return None
+        text = doc.text
+        pos = doc.idx[start]
+        cue = self.alias_intro.search(text, max(0, pos - 40), pos)
+        if cue is None:
+            return None
+        j = bisect_left(doc.idx, cue.start()) - 1
+        while j >= 0 and doc.text_of[j] in {",", "("}:
+            j -= 1
+        if j < 0 or not _BEFORE_CUE.fullmatch(text, doc.idx[j] + len(doc.text_of[j]), cue.start()):
+            return None
+        tok = doc[j]
+        if tok.is_title and tok.is_alpha and len(tok) >= 4 and self._is_namey(doc, tok):
+            return j
+        return None
 
     def _extend_dosage(self, doc: TokenTable, end: int) -> int:
         """End of the dosage-form phrase that follows a name ending at ``end``."""
@@ -715,7 +907,7 @@ class DrugFinder:
         return start
 
     def _paren_tail(self, doc: TokenTable, end: int) -> int:
-        """Include "(Pichia Pastoris)" / "(Vero Cell)" after a product name."""
+        """Include "(Pichia Pastoris)" / "(Vero Cell)" / "(Hansenula polymorpha)" after a product name."""
         if end < len(doc) and doc[end].text == "(":
             k = end + 1
             while k < len(doc) and k - end <= 5 and doc[k].text != ")":
@@ -725,13 +917,35 @@ class DrugFinder:
                 k < len(doc)
                 and doc[k].text == ")"
                 and len(inner) > 0
-                and all(t.text[:1].isupper() or t.like_num for t in inner if t.is_alpha)
+                and (
+                    all(t.text[:1].isupper() or t.like_num for t in inner if t.is_alpha)
+                    or self._is_binomial(inner)
+                )
                 and inner[0].text[:1].isupper()
                 and not any(t.text in {",", ";"} for t in inner)
                 and not (len(inner) == 1 and inner[0].is_upper)
             ):
                 return k + 1
         return end
+
+    def _is_binomial(self, inner: Sequence[Token]) -> bool:
+        """A Latin species name, the expression system of a vaccine: "Hansenula polymorpha".
+
+        The species word is lower case, unlike the rest of a Title-case product
+        name, so the genus must be a capitalised word (or "E.") and the species a
+        lone lower-case word that is no English function word.
+        """
+        if len(inner) != 2:
+            return False
+        genus, species = inner
+        return (
+            ((genus.is_title and genus.is_alpha) or bool(_INITIAL.match(genus.text)))
+            and species.is_lower
+            and species.is_alpha
+            and len(species) >= 3
+            and species.lower_ not in self.run_stop
+            and species.lower_ not in self.brand_stop
+        )
 
     def _vaccines(self, doc: TokenTable, sent_ids: list[int]) -> list[_Cand]:
         """Named vaccines: a Title-case name with a valency, conjugate, recombinant or
@@ -929,7 +1143,7 @@ class DrugFinder:
     def find(self, spacy_doc: Doc) -> list[Span]:
         sent_ids = _sentence_ids(spacy_doc)
         doc = TokenTable(spacy_doc)
-        cores = self._gazetteer(doc) + self._inns(doc)
+        cores = self._gazetteer(doc) + self._inns(doc) + self._appositive_inns(doc, sent_ids)
         cores += self._codes(doc, sent_ids, cores)
         cores += self._trial_objects(doc, sent_ids)
         cands = cores + self._brands(doc, cores, sent_ids)
@@ -999,7 +1213,102 @@ class _Union:
 
 _OPEN_BETWEEN = re.compile(r"^\s*[®™]?\s*\(\s*$")
 _CLOSE_AFTER = re.compile(r"^\s*\)")
+_DESCRIPTION_AFTER = re.compile(r",\s+(?:an?|the)\s+")
+
+
+def _is_description(name: str) -> bool:
+    """A lower-case vaccine description ("13-valent pneumococcal vaccine"), not a name."""
+    return (name[:1].islower() or name[:1].isdigit()) and bool(re.search(r"\bvaccines?$", name))
+
+
 _APPOSITION_END = re.compile(r"^\s*(?:[.;)]|,(?!\s*(?:and|or)\b))")
+
+
+_BEFORE_CUE = re.compile(r"[\s,(]*$")
+
+
+@lru_cache(maxsize=1)
+def _intro_regexes() -> tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str]]:
+    p = patterns()
+    return (
+        re.compile(p["brand_intro_regex"]),
+        re.compile(p["alias_intro_regex"]),
+        re.compile(p["anaphor_np_regex"]),
+    )
+
+
+def _referent(spans: Sequence[Span], before: int, text: str, limit: int = 1000) -> int | None:
+    """Index of the last drug span ending before offset ``before`` (within ``limit``
+    characters): what "the drug" / "the molecule" refers back to."""
+    best: int | None = None
+    for j, t in enumerate(spans):
+        if t.end_char <= before and before - t.end_char <= limit:
+            best = j
+    return best
+
+
+def _join_introduced_names(
+    spans: Sequence[Span], keys: Sequence[str], text: str, uf: _Union
+) -> None:
+    """Join a name to the drug the text introduces it for.
+
+    * "Pelmora, also known as PLM-104", "a 20-valent vaccine, coded QP-PCV20": an
+      alias cue right after a drug name gives that drug another name;
+    * "the molecule, also known as HCR-221": right after a noun phrase that
+      refers back, the name belongs to the drug named last before it;
+    * "marketed as X", "under the brand name X": the nearest other drug of the
+      sentence, else (in "The drug, to be sold under the brand name X") the
+      drug the sentence refers back to.
+    """
+    brand_rx, alias_rx, anaphor_rx = _intro_regexes()
+    for i, s in enumerate(spans):
+        lo = max(0, s.start_char - 60)
+        cue = alias_rx.search(text, lo, s.start_char)
+        if cue is not None:
+            j = _alias_owner(spans, keys, i, cue.start(), text, anaphor_rx)
+            if j is not None:
+                uf.join(i, j)
+            continue
+        if not brand_rx.search(text, lo, s.start_char):
+            continue
+        s0, s1 = _sentence_window(text, s.start_char, s.end_char)
+        near = [
+            (abs(t.start_char - s.start_char), j)
+            for j, t in enumerate(spans)
+            if j != i and keys[j] != keys[i] and s0 <= t.start_char < s1
+        ]
+        if near:
+            uf.join(i, min(near)[1])
+            continue
+        np_m = anaphor_rx.search(text, s0, s.start_char)
+        if np_m is not None:
+            j = _referent(spans, np_m.start(), text)
+            if j is not None and keys[j] != keys[i]:
+                uf.join(i, j)
+
+
+def _alias_owner(
+    spans: Sequence[Span],
+    keys: Sequence[str],
+    i: int,
+    cue_start: int,
+    text: str,
+    anaphor_rx: re.Pattern[str],
+) -> int | None:
+    """The drug whose other name span ``i`` is, given the alias cue before it."""
+    for j in range(i - 1, -1, -1):
+        t = spans[j]
+        if t.end_char <= cue_start:
+            if keys[j] != keys[i] and _BEFORE_CUE.fullmatch(text, t.end_char, cue_start):
+                return j
+            break
+    s0, _ = _sentence_window(text, cue_start, cue_start)
+    for np_m in anaphor_rx.finditer(text, s0, cue_start):
+        if _BEFORE_CUE.fullmatch(text, np_m.end(), cue_start):
+            j = _referent(spans, np_m.start(), text)
+            if j is not None and keys[j] != keys[i]:
+                return j
+    return None
 
 
 def merge_drugs(spans: list[Span]) -> list[Drug]:
@@ -1048,31 +1357,24 @@ def merge_drugs(spans: list[Span]) -> list[Drug]:
         ):
             uf.join(i, i + 1)
 
-    # "a 9-valent HPV vaccine, Cecolin 9, was approved": a generic vaccine
-    # description in apposition to the product's name.
+    # "a 9-valent HPV vaccine, Cecolin 9, was approved" and "TRX-A5, a
+    # quadrivalent flu vaccine": a generic vaccine description in apposition to
+    # the product's name, before or after it.
     for i in range(n - 1):
         a, b = spans[i], spans[i + 1]
+        gap = text[a.end_char : b.start_char]
         if (
-            text[a.end_char : b.start_char] == ", "
-            and (a.text[:1].islower() or a.text[:1].isdigit())
-            and re.search(r"\bvaccines?$", a.text)
+            gap == ", "
+            and _is_description(a.text)
             and _APPOSITION_END.match(text[b.end_char : b.end_char + 12])
         ):
             uf.join(i, i + 1)
             descriptor[i] = True
+        elif _DESCRIPTION_AFTER.fullmatch(gap) and _is_description(b.text):
+            uf.join(i, i + 1)
+            descriptor[i + 1] = True
 
-    intro = re.compile(patterns()["brand_intro_regex"])
-    for i, s in enumerate(spans):
-        if not intro.search(text, max(0, s.start_char - 60), s.start_char):
-            continue
-        s0, s1 = _sentence_window(text, s.start_char, s.end_char)
-        near = [
-            (abs(t.start_char - s.start_char), j)
-            for j, t in enumerate(spans)
-            if j != i and keys[j] != keys[i] and s0 <= t.start_char < s1
-        ]
-        if near:
-            uf.join(i, min(near)[1])
+    _join_introduced_names(spans, keys, text, uf)
 
     groups: dict[int, list[int]] = {}
     for i in range(n):

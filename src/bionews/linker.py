@@ -20,8 +20,9 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
 from spacy.language import Language
 from spacy.tokens import Doc
@@ -35,7 +36,7 @@ from .tokens import doc_text, sentence_bounds
 _ENUM_GAP = re.compile(
     r"^\s*(?:(?:for|in|against|to treat)\s+[^,;]{1,40}?)?\s*"
     r"(?:/|\+|&|,|(?:,\s*)?(?:and|or|as well as|plus|combined with|in combination with|with)\b)"
-    r"\s*(?:[\w/-]+\s+){0,3}$|^[\s/+&]*$",
+    r"\s*(?:[\w/-]+(?:['’]s)?\s+){0,3}$|^[\s/+&]*$",
     re.IGNORECASE,
 )
 _CLAUSE_BREAK = re.compile(
@@ -99,6 +100,36 @@ _NEW_SUBJECT = re.compile(
     re.IGNORECASE,
 )
 _SHARED_BY_LIST = re.compile(r"\b(?:both|all|each|respectively)\b", re.IGNORECASE)
+# A drug given with the one a trial is "of" or "for" is background therapy, not
+# a tested partner: "a Phase 2 trial for X in combination with Y" stages X only.
+_COMBINATION = re.compile(
+    r"\b(?:in\s+combination\s+with|combined\s+with|together\s+with|with|plus|on\s+top\s+of|"
+    r"added\s+to|versus|vs\.?|compared\s+(?:with|to))\b",
+    re.IGNORECASE,
+)
+# After a stage, a later drug the same event reached in turn: "X gained approval
+# in 2017, followed by Y a year later".
+_FOLLOWED_BY = re.compile(
+    r"^[^.;!?]{0,80}?,?\s*(?:followed\s+by|then\s+by|and\s+later(?:\s+by)?|and\s+then(?:\s+by)?)\s+"
+    r"(?:[\w-]+\s+){0,2}$",
+    re.IGNORECASE,
+)
+# "the influenza vaccine", "this PD-1 antibody": a definite description that
+# names a drug of the article by some of its own words.
+_DEFINITE = re.compile(
+    r"\b(?:the|this|that|its|their)\s+((?:[\w-]+\s+){1,4}?)(vaccine|drug|therapy|antibody|"
+    r"injection|candidate|product|inhibitor|medicine|treatment|tablets?|capsules?)s?\b",
+    re.IGNORECASE,
+)
+# "X is the fourth PD-1 to be approved (the other two are A's Y and B's Z)": the
+# rest of the set the sentence compares X with shares its stage.
+_OTHERS = re.compile(
+    r"\bthe\s+others?(?:\s+(?:two|three|four|five|ones?))?\s+(?:are|were|being|include|including)\s+",
+    re.IGNORECASE,
+)
+_OWNER_BEFORE = re.compile(r"^(?:[\w.&-]+\s+){0,2}?(?:[\w.&-]+['’]s\s+)?$")
+_PHASED = frozenset({"phase_1", "phase_1_2", "phase_2", "phase_2_3", "phase_3", "phase_4"})
+_WORDS = re.compile(r"[a-z0-9]+")
 _DEVELOP = re.compile(
     r"\b(?:develop(?:ed|s|er|ing)?|invent(?:ed|s)?|discover(?:ed|s)?|own(?:ed|s)?|"
     r"launch(?:ed|es)?|market(?:ed|s)?|manufactur(?:ed|es|er)|licens(?:ed|es|or))\b|'s\b",
@@ -107,12 +138,41 @@ _DEVELOP = re.compile(
 _STAGE_ORDER = {s: i for i, s in enumerate(STAGES)}
 
 
-def _enumerates(gap: str) -> bool:
-    """Whether the text between two drug names keeps them in one list."""
+def _enumerates(gap: str, *, forward: bool = False) -> bool:
+    """Whether the text between two drug names keeps them in one list.
+
+    Reading forward from a stage ("a Phase 3 trial of X in combination with Y"),
+    a drug joined by "with" / "plus" is background therapy and ends the list;
+    reading back from one ("X in combination with Y is in Phase 3") the whole
+    tested combination shares it.
+    """
     # Brackets around an alias ("adebrelimab (Airuili), retagliptin") are cut by
     # the alias mention itself, so strip lone brackets as well as whole groups.
     gap = _LONE_BRACKETS.sub(" ", _PARENS.sub(" ", gap))
+    if forward and _COMBINATION.search(gap):
+        return False
     return bool(_ENUM_GAP.match(gap)) and not _CLAUSE_BREAK.search(gap)
+
+
+@lru_cache(maxsize=1)
+def _descriptor_filler() -> frozenset[str]:
+    """Words of a description that say nothing about which drug it is ("new", "lead")."""
+    from .drugs import patterns
+
+    return frozenset(patterns()["descriptor_filler_words"])
+
+
+def _descriptor_words(description: str) -> set[str]:
+    """Content words of a definite description: "the influenza vaccine" -> {"influenza"}."""
+    filler = _descriptor_filler()
+    return {w for w in _WORDS.findall(description.lower()) if w not in filler}
+
+
+def _name_words(drug: Drug) -> set[str]:
+    words: set[str] = set()
+    for form in (drug.name, *drug.aliases):
+        words.update(_WORDS.findall(form.lower()))
+    return words
 
 
 def _links_forward(gap: str) -> bool:
@@ -203,6 +263,35 @@ class Linker:
         return out
 
     @staticmethod
+    def _stages_of(
+        links: Sequence[tuple[StageMention, list[_Ref], bool]], n: int, unit: Callable[[int], int]
+    ) -> list[set[str]]:
+        """The stage values of each drug, from the stage links.
+
+        ``clinical`` is the stage of a programme with no phase given, so it is
+        left out where a phase is stated for the same drug in the same clause
+        ("clinical development of X, which is in a Phase 1 trial"), or where it
+        reached the drug only by reference (an article's topic, "the drug") and
+        the drug has a phase anyway: that "clinical trial" is the phased one.
+        """
+        phased_units: set[tuple[int, int]] = set()
+        has_phase = [False] * n
+        for sm, linked, _ in links:
+            if sm.stage in _PHASED:
+                for r in linked:
+                    phased_units.add((r.idx, unit(sm.start)))
+                    has_phase[r.idx] = True
+        out: list[set[str]] = [set() for _ in range(n)]
+        for sm, linked, weak in links:
+            for r in linked:
+                if sm.stage == "clinical" and (
+                    (r.idx, unit(sm.start)) in phased_units or (weak and has_phase[r.idx])
+                ):
+                    continue
+                out[r.idx].add(sm.stage)
+        return out
+
+    @staticmethod
     def _topic_drug(drugs: list[Drug]) -> int | None:
         """The drug an article is about, if one clearly dominates its mentions."""
         if not drugs:
@@ -258,7 +347,7 @@ class Linker:
             j = k
             while 0 <= j + step < len(refs):
                 a, b = (refs[j + step], refs[j]) if step < 0 else (refs[j], refs[j + step])
-                if a.idx != b.idx and not _enumerates(text[a.end : b.start]):
+                if a.idx != b.idx and not _enumerates(text[a.end : b.start], forward=step > 0):
                     break
                 j += step
                 out.append(refs[j])
@@ -303,7 +392,40 @@ class Linker:
             us = sentence_units(u)
             return text[starts[us[0]] : unit_bounds(us[-1])[1]]
 
-        def drugs_for_stage(pos: int, end: int) -> list[_Ref]:
+        def described(u: int, pos: int) -> list[_Ref]:
+            """The drug a definite description of the sentence names ("the influenza
+            vaccine" after "a quadrivalent influenza subunit vaccine"): the most
+            recent drug before ``pos`` whose name holds all its content words."""
+            for m in _DEFINITE.finditer(sentence_text(u)):
+                words = _descriptor_words(m.group(1))
+                if not words:
+                    continue
+                head = m.group(2).lower().rstrip("s")
+                for r in reversed([r for r in drug_refs if r.end <= pos]):
+                    d = drugs[r.idx]
+                    names = _name_words(d)
+                    if words <= names and (head in names or head == (d.modality or "")):
+                        return [r]
+            return []
+
+        def compared_set(refs: Sequence[_Ref], after: list[int], end: int) -> list[_Ref]:
+            """The drugs listed after "the other two are" later in the sentence."""
+            if not after:
+                return []
+            m = _OTHERS.search(text, end, refs[after[-1]].start + 1)
+            if m is None:
+                return []
+            for k in after:
+                if refs[k].start >= m.end():
+                    if _OWNER_BEFORE.match(text[m.end() : refs[k].start]):
+                        return enumeration(refs, k, +1)
+                    break
+            return []
+
+        def drugs_for_stage(pos: int, end: int) -> tuple[list[_Ref], bool]:
+            """The drugs a stage mention is about, and whether the link is only by
+            reference (anaphora, a description, the article's topic) rather than a
+            name in its sentence."""
             u = unit(pos)
             plural = _MODIFIES_PLURAL.match(text[end : end + 60])
             if plural:
@@ -311,7 +433,7 @@ class Linker:
                 # preclinical drug candidates" does not.
                 refs = sorted(refs_by_unit.get(u, ()), key=lambda r: r.start)
                 named = [k for k, r in enumerate(refs) if 0 <= r.start - (end + plural.end()) <= 3]
-                return enumeration(refs, named[0], +1) if named else []
+                return (enumeration(refs, named[0], +1) if named else []), False
             for cand_units in ([u], sentence_units(u)):
                 refs = sorted(
                     (r for k in cand_units for r in refs_by_unit.get(k, ())),
@@ -321,23 +443,32 @@ class Linker:
                     continue
                 after = [k for k, r in enumerate(refs) if r.start >= end]
                 if after and _links_forward(text[end : refs[after[0]].start]):
-                    return enumeration(refs, after[0], +1)
+                    return enumeration(refs, after[0], +1), False
                 before = [k for k, r in enumerate(refs) if r.end <= pos]
                 if before and _NEW_SUBJECT.search(text[refs[before[-1]].end : pos]):
-                    return []
+                    return [], False
                 if before:
-                    return enumeration(refs, before[-1], -1)
+                    found = enumeration(refs, before[-1], -1)
+                    # "X gained approval in 2017, followed by Y a year later".
+                    if after and _FOLLOWED_BY.match(text[end : refs[after[0]].start]):
+                        found += enumeration(refs, after[0], +1)
+                    else:
+                        found += compared_set(refs, after, end)
+                    return found, False
                 if after:
-                    return enumeration(refs, after[0], +1)
+                    return enumeration(refs, after[0], +1), False
+            found = described(u, pos)
+            if found:
+                return found, True
             if _PLURAL_THINGS.search(sentence_text(u)):
                 # "it will run Phase I trials for those candidates": the sentence is
                 # about unnamed programmes, whatever "it" refers to.
-                return []
+                return [], True
             found = anaphoric(u, pos) or cataphoric(u)
             if not found and topic is not None:
                 # A stage in a sentence naming no drug, in an article about one drug.
                 found = [r for r in drug_refs if r.idx == topic][:1]
-            return found
+            return found, True
 
         def drug_for_indication(pos: int, end: int) -> list[_Ref]:
             u = unit(pos)
@@ -358,11 +489,10 @@ class Linker:
                     return [min(after, key=lambda r: r.start)]
             return anaphoric(u, pos)
 
-        stages_of: list[set[str]] = [set() for _ in drugs]
-        for sm in stage_mentions:
-            linked = drugs_for_stage(sm.start, sm.end)
-            for r in linked:
-                stages_of[r.idx].add(sm.stage)
+        links = [(sm, *drugs_for_stage(sm.start, sm.end)) for sm in stage_mentions]
+        stages_of = self._stages_of(links, len(drugs), unit)
+        for sm, linked, _ in links:
+            linked = [r for r in linked if sm.stage in stages_of[r.idx]]
             if linked:
                 nearest = min(
                     linked, key=lambda r: min(abs(r.start - sm.end), abs(sm.start - r.end))
