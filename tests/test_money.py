@@ -207,6 +207,21 @@ def test_symbol_inside_prefix_not_matched_twice() -> None:
     ]
 
 
+def test_article_before_a_prefixed_currency_does_not_hide_the_amount() -> None:
+    # "a" reads as a word number ("a billion yuan"); rejected, it must not swallow
+    # the currency code that starts the real amount.
+    got = [
+        (a.text, a.value, a.currency)
+        for a in find_amounts(
+            "It signed a RMB 320 million credit line and a CNY 45m lease, but not a yuan more."
+        )
+    ]
+    assert got == [
+        ("RMB 320 million", Decimal("320000000"), "CNY"),
+        ("CNY 45m", Decimal("45000000"), "CNY"),
+    ]
+
+
 def test_decimal_is_exact_for_long_fractions() -> None:
     (a,) = find_amounts("Costs were USD 616.63 million.")
     assert a.value == Decimal("616630000")

@@ -184,7 +184,9 @@ def find_amounts(text: str) -> list[Amount]:
     vocab = _vocab()
     amounts: list[Amount] = []
     groups: list[_Group] = []
-    for m in vocab.pattern.finditer(text):
+    pos = 0
+    while (m := vocab.pattern.search(text, pos)) is not None:
+        pos = max(m.end(), m.start() + 1)
         cur_form = m.group("pre1") or m.group("pre2") or m.group("suf")
         if not cur_form:
             continue
@@ -197,6 +199,9 @@ def find_amounts(text: str) -> list[Amount]:
             continue
         if not m.group("n1")[:1].isdigit() and not (m1 or m2):
             # "two billion yuan" yes, "one yuan"/"a dollar" no: words need a multiplier.
+            # Scan on from after the word: in "a RMB 5 billion fund" the article is
+            # no number, but the amount right behind it is.
+            pos = m.end("n1")
             continue
         if _is_name(text, m):
             continue
