@@ -529,3 +529,154 @@ def test_coded_name_joins_the_named_vaccine_before_it(nlp: Language) -> None:
         ("20-valent pneumococcal conjugate vaccine", ["QP-PCV20"]),
         ("QP-Z01", []),
     ]
+
+
+# --- round 2: names introduced by apposition, brand cues, code shapes --------
+
+
+def test_branded_introduces_a_brand(nlp: Language) -> None:
+    text = "Its inactivated hand-foot-mouth vaccine (Vero cell), branded Qiyuning, sells well."
+    assert spans(nlp, text) == ["Qiyuning"]
+
+
+def test_a_description_naming_another_pathogen_does_not_take_the_brand(nlp: Language) -> None:
+    text = (
+        "Its 13-valent pneumococcal conjugate vaccine was approved in May. Its freeze-dried "
+        "rabies vaccine (Vero cell), branded Anquan, won approval in 2020."
+    )
+    drugs = merged(nlp, text)
+    assert [(d.name, d.aliases) for d in drugs] == [
+        ("13-valent pneumococcal conjugate vaccine", []),
+        ("Anquan", []),
+    ]
+
+
+def test_called_gives_the_referred_drug_another_name(nlp: Language) -> None:
+    text = (
+        "Its 15-valent pneumococcal conjugate vaccine won approval in May. The vaccine, "
+        "called QPV-1501 in its filings, is given to infants."
+    )
+    drugs = merged(nlp, text)
+    assert [(d.name, d.aliases) for d in drugs] == [
+        ("15-valent pneumococcal conjugate vaccine", ["QPV-1501"])
+    ]
+
+
+def test_fusion_protein_refers_back_for_an_alias(nlp: Language) -> None:
+    text = (
+        "Dalvacept cut proteinuria in a phase 2 trial. The fusion protein, also known as "
+        "DLV-07, was compared with placebo."
+    )
+    drugs = merged(nlp, text)
+    assert [(d.name, d.aliases) for d in drugs] == [("Dalvacept", ["DLV-07"])]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            "Its range includes Ruixuning, a rapid-acting insulin analogue approved in 2021.",
+            ["Ruixuning"],
+        ),
+        ("The company sells Qinvera, a once-weekly GLP-1 receptor agonist, in China.", ["Qinvera"]),
+        ("Patients on Lorvia, a newly approved drug for gout, improved.", ["Lorvia"]),
+    ],
+)
+def test_title_case_name_defined_by_its_class(
+    nlp: Language, text: str, expected: list[str]
+) -> None:
+    assert spans(nlp, text) == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Meanwhile, a new drug for gout was approved in a Phase 3 trial.",
+        "The deal was signed with Akeso, an antibody developer, which said its drug was approved.",
+        "It partnered with Merck, a vaccine and drug company, on a Phase 3 trial.",
+        "Shares of Sinovac, a vaccine maker, rose after the drug trial.",
+        "The trial drug was praised, said Zhang, a drug safety expert.",
+        "Its plant in Suzhou, a hub for antibody drugs, opened.",
+        "It licensed the drug from Hansoh, a Shanghai-based drug developer.",
+    ],
+)
+def test_firms_people_and_places_in_apposition_are_not_drugs(nlp: Language, text: str) -> None:
+    assert spans(nlp, text) == []
+
+
+def test_code_of_letters_digits_dash_digits(nlp: Language) -> None:
+    assert spans(nlp, "XQ31-08, an oral KRAS inhibitor, is in preclinical development.") == [
+        "XQ31-08"
+    ]
+    assert spans(nlp, "Patients from the BR12-09 cohort joined the drug trial.") == []
+
+
+def test_code_whose_number_reads_like_a_year(nlp: Language) -> None:
+    text = "ZKB2031, a bispecific ADC aimed at two targets, entered IND-enabling studies."
+    assert spans(nlp, text) == ["ZKB2031"]
+    assert spans(nlp, "Data shown at ASCO2025 came from a Phase 3 drug trial.") == []
+
+
+def test_code_of_the_same_series_as_a_drug_code(nlp: Language) -> None:
+    text = (
+        "Tonvera said dalvacept, also known as DLV-07, met its goal. Its next act is "
+        "DLV-19, a longer-acting follow-up designed for monthly dosing."
+    )
+    assert spans(nlp, text) == ["dalvacept", "DLV-07", "DLV-19"]
+    # alone, nothing says the code is a drug; and a trial of the series is a trial
+    assert spans(nlp, "Its next act is DLV-19, a longer-acting follow-up.") == []
+    text = "Its drug, coded DLV-07, is in the DLV-3 trial."
+    assert spans(nlp, text) == ["DLV-07"]
+
+
+def test_code_of_several_tokens_in_brackets_after_a_drug(nlp: Language) -> None:
+    drugs = merged(nlp, "The trial of dorvaparib (QLH-B4) met its endpoint.")
+    assert [(d.name, d.aliases) for d in drugs] == [("dorvaparib", ["QLH-B4"])]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Its devices unit makes the QZ-400 reusable pen injector for the insulin drug.",
+        "Patients in the drug trial wore an XR-2200 continuous glucose monitor.",
+    ],
+)
+def test_code_before_a_device_noun_is_a_model_number(nlp: Language, text: str) -> None:
+    assert spans(nlp, text) == []
+
+
+def test_code_before_a_dosage_form_is_still_a_drug(nlp: Language) -> None:
+    assert spans(nlp, "The GR1803 pre-filled pen was approved as a drug.") == [
+        "GR1803 pre-filled pen"
+    ]
+
+
+# --- insulin INNs and Chinese-medicine dosage forms ---------------------------
+
+
+def test_insulin_inns_are_two_words(nlp: Language) -> None:
+    assert spans(nlp, "Its lead asset is insulin morvadec, a once-weekly basal insulin.") == [
+        "insulin morvadec"
+    ]
+    assert spans(nlp, "Insulin Tregavil entered a Phase 3 trial.") == ["Insulin Tregavil"]
+    (drug,) = merged(nlp, "Insulin morvadec is dosed weekly.")
+    assert drug.modality == "insulin"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Procurement cut insulin prices, and insulin resistance rises; insulin analogues sell.",
+        "The insulin market grew as insulin makers and insulin pumps sold well.",
+        "Patients on insulin often need insulin titration, and insulin alone was not enough.",
+        "The firm's insulin portfolio and insulin franchise grew, while insulin shortages eased.",
+    ],
+)
+def test_insulin_followed_by_an_english_word_is_no_inn(nlp: Language, text: str) -> None:
+    assert spans(nlp, text) == []
+
+
+def test_chinese_medicine_dosage_forms_end_product_names(nlp: Language) -> None:
+    text = "Sales of Tongluo Shujin Plaster and Qingre Zhitong Ointment rose in May."
+    assert spans(nlp, text) == ["Tongluo Shujin Plaster", "Qingre Zhitong Ointment"]
+    assert D.drug_key("Tongluo Shujin Plaster") == D.drug_key("Tongluo Shujin")

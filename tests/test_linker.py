@@ -175,3 +175,56 @@ def test_the_rest_of_a_compared_set_shares_the_stage() -> None:
         "Merck's Keytruda and BMS's Opdivo)."
     )
     assert all(d[n].stages == ["approved"] for n in ("Dorlumab", "Keytruda", "Opdivo"))
+
+
+def test_a_trial_after_and_a_is_a_trial_of_the_drug_before() -> None:
+    d = pipeline(
+        "Qingfei Zhike Granules was approved in June, and a Phase IV study involving "
+        "1,500 patients will begin later this year."
+    )
+    assert d["Qingfei Zhike Granules"].stages == ["phase_4", "approved"]
+
+
+def test_and_a_stage_before_something_other_than_a_trial_is_a_new_subject() -> None:
+    d = pipeline(
+        "Xylotinib was approved in May, and a preclinical portfolio of two antibodies is growing."
+    )
+    assert d["Xylotinib"].stages == ["approved"]
+
+
+def test_the_decision_refers_to_the_drug_just_approved() -> None:
+    d = pipeline(
+        "Regulators granted conditional approval to varocabtagene autoleucel in March. "
+        "The decision rested on a single-arm Phase II study."
+    )
+    assert d["varocabtagene autoleucel"].stages == ["phase_2", "approved"]
+
+
+def test_a_filing_described_by_its_indication_goes_to_that_drug() -> None:
+    d = pipeline(
+        "Shares rose after the company said its new drug application for a lung cancer "
+        "treatment had been accepted. The filing covers velnotinib for adults with lung cancer. "
+        "Velnotinib met its goal in a Phase 3 trial. It also develops RX-1001, an antibody "
+        "in a Phase 1 trial. RX-1001 may enter Phase 2 next year."
+    )
+    assert d["velnotinib"].stages == ["phase_3", "filed"]
+    assert "filed" not in d["RX-1001"].stages
+
+
+def test_a_filing_naming_other_indications_too_goes_to_no_drug() -> None:
+    d = pipeline(
+        "Dorsatinib was approved for lung cancer. Its peers include RX-1001 in a Phase 1 "
+        "trial. RX-1001 is an antibody. The regulator accepted six new drug applications "
+        "covering lung cancer, gout and psoriasis."
+    )
+    assert d["Dorsatinib"].stages == ["approved"]
+
+
+def test_stage_of_a_series_code_goes_to_that_code() -> None:
+    d = pipeline(
+        "Tonvera said dalvacept, also known as DLV-07, met its goal in a phase 2 trial. "
+        "Its next act is DLV-19, a longer-acting follow-up designed for monthly dosing, "
+        "which began a phase 1 study in April."
+    )
+    assert d["DLV-19"].stages == ["phase_1"]
+    assert d["dalvacept"].stages == ["phase_2"]

@@ -399,6 +399,23 @@ _INITIAL = re.compile(r"^[A-Z]\.$")
 _CAMEL = re.compile(r"^[A-Z][a-z]+[A-Z][A-Za-z]*$")
 
 
+_YEAR_TAIL = re.compile(r"^[A-Za-z]+(\d{4})$")
+_CODE_PREFIX = re.compile(r"^([A-Za-z]{2,})-?\d")
+
+
+def _year_shaped(code: str) -> bool:
+    """Letters glued to a four-digit number that reads as a year ("ASCO2025", "OVB2033")."""
+    m = _YEAR_TAIL.match(code)
+    return m is not None and 1990 <= int(m.group(1)) <= 2035
+
+
+def _code_prefix(code: str) -> str:
+    """The letter prefix of a code ("SLV" of "SLV-41" and of "SLV-88"), upper case; ""
+    when the code has no prefix of two or more letters right before its number."""
+    m = _CODE_PREFIX.match(code)
+    return m.group(1).upper() if m else ""
+
+
 def _offsets(items: Iterable[Any] | None) -> list[tuple[int, int]]:
     out: list[tuple[int, int]] = []
     for it in items or ():
@@ -473,6 +490,17 @@ class DrugFinder:
             | frozenset(p["disease_words"])
             | frozenset(p["inn_apposition_stoplist"])
         )
+        # Words after "insulin" that are no part of an INN ("insulin analogue").
+        self.insulin_not = (
+            self.inn_not
+            | frozenset(p["insulin_second_word_stoplist"])
+            | frozenset(p["code_context_words"])
+            | frozenset(p["trial_words"])
+            | frozenset(p["device_heads"])
+            | frozenset(f[0] for f in self.dosage)
+            | frozenset(p["code_apposition_stops"])
+            | frozenset(p["determiners"])
+        )
         self.code_blacklist = {x.upper() for x in p["code_prefix_blacklist"]}
         self.single_letter_digits = int(p["single_letter_min_digits"])
         self.exchange_before = re.compile(
@@ -481,6 +509,8 @@ class DrugFinder:
             + r")\s*[:：]?\s*[\[(]?\s*$"
         )
         self.exchange_after = re.compile(p["exchange_suffix_regex"])
+        self.device_heads = frozenset(p["device_heads"])
+        self.device_gap = int(p["device_max_modifiers"])
         self.code_before_block = frozenset(p["code_preceding_blockers"])
         self.code_after_block = frozenset(p["code_following_blockers"])
         self.context_words = frozenset(p["code_context_words"])
@@ -548,6 +578,11 @@ class DrugFinder:
             span = self._code_span(doc, m)
             if span is None:
                 continue
+            if _year_shaped(m.group(0)):
+                # "OVB2033" reads like a year glued to letters ("ASCO2025"): only
+                # an introduction as a drug (or a sibling code, below) takes it.
+                found.append((span, self._introduced_as_drug(doc, sent_ids, span.start, span.end)))
+                continue
             sid = sent_ids[span.start]
             words = {
                 doc.lower[k]
@@ -563,9 +598,37 @@ class DrugFinder:
             if span is not None:
                 found.append((span, self._introduced_as_drug(doc, sent_ids, span.start, span.end)))
         accepted = {sp.text for sp, ok in found if ok}
+        accepted |= self._sibling_codes(doc, sent_ids, found, accepted)
         return [
             _Cand(sp.start, sp.end, "code", _PRIO["code"]) for sp, _ in found if sp.text in accepted
         ]
+
+    def _sibling_codes(
+        self,
+        doc: TokenTable,
+        sent_ids: list[int],
+        found: Sequence[tuple[Span, bool]],
+        accepted: set[str],
+    ) -> set[str]:
+        """Codes that share the letter prefix of an accepted drug code: "SLV-88" beside "SLV-41".
+
+        A company numbers its pipeline under one prefix, so once the article has
+        shown one code of a series to be a drug, another of the series is a drug
+        too, even where the text introduces it in words no rule knows ("our next
+        act is SLV-88"). A trial name is still no drug.
+        """
+        prefixes = {_code_prefix(c) for c in accepted} - {""}
+        if not prefixes:
+            return set()
+        out: set[str] = set()
+        for sp, _ in found:
+            if sp.text in accepted or _code_prefix(sp.text) not in prefixes:
+                continue
+            if sp.end < len(doc) and doc.lower[sp.end] in self.trial_words:
+                continue
+            if not self._names_a_trial(doc, sent_ids, sp.start):
+                out.add(sp.text)
+        return out
 
     def _code_span(self, doc: TokenTable, m: re.Match[str]) -> Span | None:
         """The tokens of a code-shaped match, or None when its shape or neighbours say
@@ -580,8 +643,6 @@ class DrugFinder:
             return None
         if len(letters) == 1 and ndig < self.single_letter_digits:
             return None
-        if digits and "-" not in code and ndig == 4 and 1990 <= int(digits.group(0)) <= 2035:
-            return None
         if self.exchange_before.search(text, max(0, m.start() - 20), m.start()):
             return None
         if self.exchange_after.match(text[m.end() : m.end() + 4]):
@@ -595,7 +656,34 @@ class DrugFinder:
             return None
         if span.end < len(doc) and doc.lower[span.end] in self.code_after_block:
             return None
+        if self._device_follows(doc, span.end):
+            return None
         return span
+
+    def _device_follows(self, doc: TokenTable, end: int) -> bool:
+        """Whether a device noun heads the words after a code: "the BJP-300 reusable pen
+        injector", "an XR-20 insulin pump". A model number, not a drug.
+
+        Up to a few lower-case modifiers may come between; a dosage form right
+        after the code ("GR1803 pre-filled pen") makes it a drug product instead.
+        """
+        if self._extend_dosage(doc, end) > end:
+            return False
+        for k in range(end, min(len(doc), end + 1 + self.device_gap)):
+            low = doc.lower[k]
+            if low in self.device_heads:
+                return True
+            word = doc.text_of[k]
+            if word == "-" or (
+                word.isalpha()
+                and word.islower()
+                and low not in self.apposition_stops
+                and low not in self.brand_stop
+                and not (low.endswith("s") and not low.endswith(("ss", "us", "is")))
+            ):
+                continue
+            return False
+        return False
 
     def _introduced_as_drug(self, doc: TokenTable, sent_ids: list[int], s: int, e: int) -> bool:
         """Whether the text presents the code at tokens ``s:e`` as a drug.
@@ -667,8 +755,10 @@ class DrugFinder:
                 if nxt.endswith(("ly", "ed")):
                     return True  # "an antidepressant usually prescribed for ..."
                 continue
-            if low in self.apposition_stops or low in self.code_after_block:
+            if low in self.apposition_stops:
                 return False
+            if low in self.code_after_block and not (i + 1 < n and doc.text_of[i + 1] == "-"):
+                return False  # "a cell line", but "a rapid-acting insulin" goes on
         return False
 
     def _appositive_inns(self, doc: TokenTable, sent_ids: list[int]) -> list[_Cand]:
@@ -691,6 +781,99 @@ class DrugFinder:
                 continue  # "the compound, an inhibitor": a common noun
             if self._apposition_head(doc, sent_ids, i + 3, self.inn_heads):
                 out.append(_Cand(i, i + 1, "inn", _PRIO["inn"]))
+        return out
+
+    def _appositive_names(self, doc: TokenTable, sent_ids: list[int]) -> list[_Cand]:
+        """Unknown names defined by their class: "including Baiyuning, a rapid-acting
+        insulin analogue approved in 2022".
+
+        A lone Title-case word inside a sentence (not its first word, not part of
+        a longer capitalised name, not after a determiner) followed by ", a/an"
+        and a noun phrase whose head is a drug class is a product name. The
+        phrase is read strictly (it ends at a comma or an "-ing" verb), because
+        firms and people are introduced the same way ("Akeso, an antibody
+        developer").
+        """
+        out: list[_Cand] = []
+        n = len(doc)
+        for i in range(1, n - 3):
+            if doc.text_of[i + 1] != "," or doc.lower[i + 2] not in {"a", "an"}:
+                continue
+            word = doc.text_of[i]
+            if not (len(word) >= 4 and word.isalpha() and word.istitle()):
+                continue
+            prev = doc.text_of[i - 1]
+            if sent_ids[i - 1] != sent_ids[i] or prev[:1].isupper() or prev in {"'s", "’s"}:
+                continue
+            low = doc.lower[i]
+            if low in self.inn_not or low in self.company_words or low in self.pathogens:
+                continue
+            if doc.lower[i - 1] in self.determiners:
+                continue
+            if self._class_phrase(doc, sent_ids, i + 3):
+                out.append(_Cand(i, i + 1, "brand", _PRIO["brand"]))
+        return out
+
+    def _class_phrase(self, doc: TokenTable, sent_ids: list[int], k: int) -> bool:
+        """Whether the noun phrase from token ``k`` ends in a drug-class noun, read
+        strictly: "a rapid-acting insulin analogue approved in 2022" does, "an
+        antibody developer, said its drug" and "a vaccine and drug company" do not.
+
+        The phrase ends at punctuation (a hyphen joins a compound), a stop word,
+        an "-ing" verb, or an "-ed"/"-ly" word right after a class noun (before
+        one it is a modifier: "a newly approved drug"); what decides is whether
+        its last word is a class noun ("and" does not end it).
+        """
+        sid = sent_ids[k - 1]
+        n = len(doc)
+        last_head = False
+        for i in range(k, min(n, k + 10)):
+            if sent_ids[i] != sid:
+                return last_head
+            word, low = doc.text_of[i], doc.lower[i]
+            if word == "-" or (i > k and doc.text_of[i - 1] == "-"):
+                continue  # "rapid-acting", "once-weekly": one modifier
+            if low in self.apposition_heads:
+                last_head = True
+                continue
+            if low in {"and", "or", "&"}:
+                continue
+            if low.endswith(("ed", "ly")) and word.isalpha():
+                if last_head:
+                    return True  # "an analogue approved in 2022"
+                continue  # "a newly approved drug"
+            if not any(c.isalnum() for c in word) or low in self.apposition_stops:
+                return last_head
+            if low.endswith("ing"):
+                return last_head
+            last_head = False  # another noun: "a drug developer", or "GLP-1" before its head
+        return False
+
+    def _insulins(self, doc: TokenTable) -> list[_Cand]:
+        """Insulin INNs, written as two words: "insulin ferodec", "Insulin Tregopil".
+
+        WHO names an insulin analogue "insulin" plus one word of no common stem,
+        so the second word is taken when it is no English word the news puts
+        after "insulin" ("insulin analogue", "insulin resistance", "insulin
+        market"): not in the stop lists, and without an English ending. A
+        following "alfa" joins as for other INNs.
+        """
+        out: list[_Cand] = []
+        n = len(doc)
+        for i, low in enumerate(doc.lower):
+            if low != "insulin" or i + 1 >= n:
+                continue
+            word = doc.text_of[i + 1]
+            second = doc.lower[i + 1]
+            shape_ok = word.islower() or (word.istitle() and doc.text_of[i].istitle())
+            if not (shape_ok and word.isalpha() and word.isascii() and len(word) >= 5):
+                continue
+            if second in self.insulin_not or second.endswith(self.inn_bad_suffixes):
+                continue
+            end = i + 2
+            if end < n and doc.lower[end] in self.stems.second_words:
+                end += 1
+            out.append(_Cand(i, end, "inn", _PRIO["inn"]))
         return out
 
     def _is_namey(self, doc: TokenTable, tok: Token) -> bool:
@@ -1086,12 +1269,18 @@ class DrugFinder:
     def _paren_codes(self, doc: TokenTable, cands: list[_Cand]) -> list[_Cand]:
         """Short code names accepted only beside a drug: "disitamab vedotin (RC48)"."""
         out: list[_Cand] = []
+        n = len(doc)
         for c in cands:
             e = self._extend_dosage(doc, c.end)
-            if e + 2 < len(doc) and doc[e].text == "(" and doc[e + 2].text == ")":
-                t = doc[e + 1]
-                if self.code_paren_rx.match(t.text):
-                    out.append(_Cand(t.i, t.i + 1, "code", _PRIO["code"]))
+            if e + 2 >= n or doc.text_of[e] != "(":
+                continue
+            # The code may be several tokens written together: "(XGH-A3)".
+            k = e + 2
+            while k < min(n, e + 5) and doc.text_of[k] != ")" and not doc[k - 1].whitespace_:
+                k += 1
+            closed = k < n and doc.text_of[k] == ")" and not doc[k - 1].whitespace_
+            if closed and self.code_paren_rx.match(doc.span_text(e + 1, k)):
+                out.append(_Cand(e + 1, k, "code", _PRIO["code"]))
         return out
 
     def _combos(self, doc: TokenTable, cands: list[_Cand]) -> list[_Cand]:
@@ -1144,6 +1333,7 @@ class DrugFinder:
         sent_ids = _sentence_ids(spacy_doc)
         doc = TokenTable(spacy_doc)
         cores = self._gazetteer(doc) + self._inns(doc) + self._appositive_inns(doc, sent_ids)
+        cores += self._insulins(doc) + self._appositive_names(doc, sent_ids)
         cores += self._codes(doc, sent_ids, cores)
         cores += self._trial_objects(doc, sent_ids)
         cands = cores + self._brands(doc, cores, sent_ids)
@@ -1237,14 +1427,41 @@ def _intro_regexes() -> tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str]]
     )
 
 
-def _referent(spans: Sequence[Span], before: int, text: str, limit: int = 1000) -> int | None:
+def _referent(
+    spans: Sequence[Span], before: int, text: str, limit: int = 1000, np_text: str = ""
+) -> int | None:
     """Index of the last drug span ending before offset ``before`` (within ``limit``
-    characters): what "the drug" / "the molecule" refers back to."""
+    characters): what "the drug" / "the molecule" refers back to.
+
+    A noun phrase that names a pathogen or a valency ("its rabies vaccine")
+    describes a drug with those words; an earlier drug without them is another
+    product, so there is no referent.
+    """
     best: int | None = None
     for j, t in enumerate(spans):
         if t.end_char <= before and before - t.end_char <= limit:
             best = j
+    if best is not None and np_text and not _description_fits(np_text, spans[best].text):
+        return None
     return best
+
+
+@lru_cache(maxsize=1)
+def _pathogen_keys() -> frozenset[str]:
+    return frozenset(drug_key(w) for w in patterns()["pathogen_words"])
+
+
+def _description_fits(description: str, name: str) -> bool:
+    """Whether the pathogens and valencies a description names are all in ``name``.
+
+    "the vaccine" fits any vaccine; "its rabies vaccine" does not fit a
+    20-valent pneumococcal vaccine, and "the 13-valent vaccine" does not fit a
+    20-valent one.
+    """
+    desc_words = drug_key(description).split()
+    name_words = set(drug_key(name).split())
+    pathogens = _pathogen_keys()
+    return all(w in name_words for w in desc_words if w in pathogens or w.endswith("valent"))
 
 
 def _join_introduced_names(
@@ -1282,7 +1499,7 @@ def _join_introduced_names(
             continue
         np_m = anaphor_rx.search(text, s0, s.start_char)
         if np_m is not None:
-            j = _referent(spans, np_m.start(), text)
+            j = _referent(spans, np_m.start(), text, np_text=np_m.group(0))
             if j is not None and keys[j] != keys[i]:
                 uf.join(i, j)
 
@@ -1305,7 +1522,7 @@ def _alias_owner(
     s0, _ = _sentence_window(text, cue_start, cue_start)
     for np_m in anaphor_rx.finditer(text, s0, cue_start):
         if _BEFORE_CUE.fullmatch(text, np_m.end(), cue_start):
-            j = _referent(spans, np_m.start(), text)
+            j = _referent(spans, np_m.start(), text, np_text=np_m.group(0))
             if j is not None and keys[j] != keys[i]:
                 return j
     return None

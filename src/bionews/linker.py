@@ -12,8 +12,10 @@ does it in news prose:
 * an indication goes to the nearest drug before it ("Semaglutide Injection (for
   Type 2 diabetes)"), else the nearest after it;
 * a clause that names no drug but refers back to one ("It is also the first ...
-  approved for ...", "this drug") borrows the most recent drug within a few
-  sentences.
+  approved for ...", "this drug", "The decision rested on ...") borrows the most
+  recent drug within a few sentences; one that names only the indication of one
+  drug of the article ("its application for a breast cancer treatment") takes
+  that drug.
 """
 
 from __future__ import annotations
@@ -58,7 +60,10 @@ _LONE_BRACKETS = re.compile(r"[()\[\]]")
 _ANAPHOR = re.compile(
     r"\b(?:it|its|this|these|the)\s+(?:drug|vaccine|product|therapy|candidate|injection|"
     r"antibody|medicine|treatment|molecule|asset|compound|biologic)s?\b|^\W*(?:it|its)\b|"
-    r"(?:,|\band\b)\s+it\b",
+    r"(?:,|\band\b)\s+it\b|"
+    # a regulatory event of the drug just named: "The decision rested on a Phase 2 study"
+    r"^\W*(?:the|this|that)\s+(?:decision|approval|nod|clearance|filing|application|"
+    r"submission|authori[sz]ation)\b",
     re.IGNORECASE,
 )
 # A clause opening with these refers to every drug of the sentence before.
@@ -95,9 +100,17 @@ _COMPANY_REF = re.compile(
 _NEW_SUBJECT = re.compile(
     r"(?:\bwhile|\bwhereas|\bbut|\band|;)\s+(?:an?|another|one|its other)\s+"
     r"(?:[\w/-]+\s+){0,7}?(?:vaccine|drug|therapy|candidate|product|antibody|program|"
-    r"programme|medicine|treatment|inhibitor|molecule|portfolio|asset|conjugate)s?\b"
-    r"|(?:\bwhile|\bwhereas|\bbut|\band)\s+(?:an?|another)\s+$",
+    r"programme|medicine|treatment|inhibitor|molecule|portfolio|asset|conjugate)s?\b",
     re.IGNORECASE,
+)
+# "X is in Phase II, while a Phase III candidate ...": an article right before the
+# stage opens a new subject, unless the stage heads a trial ("X was approved, and a
+# Phase IV study will follow": a study of X).
+_NEW_SUBJECT_ARTICLE = re.compile(
+    r"(?:\bwhile|\bwhereas|\bbut|\band)\s+(?:an?|another)\s+$", re.IGNORECASE
+)
+_TRIAL_AFTER = re.compile(
+    r"^[\s-]*(?:[\w-]+\s+){0,2}?(?:trials?|stud(?:y|ies)|tests?|testing)\b", re.IGNORECASE
 )
 _SHARED_BY_LIST = re.compile(r"\b(?:both|all|each|respectively)\b", re.IGNORECASE)
 # A drug given with the one a trial is "of" or "for" is background therapy, not
@@ -136,6 +149,14 @@ _DEVELOP = re.compile(
     re.IGNORECASE,
 )
 _STAGE_ORDER = {s: i for i, s in enumerate(STAGES)}
+
+
+def _new_subject(gap: str, after: str) -> bool:
+    """Whether the text between a drug and a later stage (``gap``) brings in another,
+    unnamed subject that the stage belongs to; ``after`` is the text after the stage."""
+    if _NEW_SUBJECT.search(gap):
+        return True
+    return bool(_NEW_SUBJECT_ARTICLE.search(gap)) and not _TRIAL_AFTER.match(after)
 
 
 def _enumerates(gap: str, *, forward: bool = False) -> bool:
@@ -445,7 +466,7 @@ class Linker:
                 if after and _links_forward(text[end : refs[after[0]].start]):
                     return enumeration(refs, after[0], +1), False
                 before = [k for k, r in enumerate(refs) if r.end <= pos]
-                if before and _NEW_SUBJECT.search(text[refs[before[-1]].end : pos]):
+                if before and _new_subject(text[refs[before[-1]].end : pos], text[end : end + 40]):
                     return [], False
                 if before:
                     found = enumeration(refs, before[-1], -1)
@@ -464,7 +485,7 @@ class Linker:
                 # "it will run Phase I trials for those candidates": the sentence is
                 # about unnamed programmes, whatever "it" refers to.
                 return [], True
-            found = anaphoric(u, pos) or cataphoric(u)
+            found = anaphoric(u, pos) or cataphoric(u) or by_indication(u)
             if not found and topic is not None:
                 # A stage in a sentence naming no drug, in an article about one drug.
                 found = [r for r in drug_refs if r.idx == topic][:1]
@@ -489,6 +510,37 @@ class Linker:
                     return [min(after, key=lambda r: r.start)]
             return anaphoric(u, pos)
 
+        indications_of: list[list[str]] = [[] for _ in drugs]
+        ind_spans = list(doc.spans.get("indications", ()))
+        for span in ind_spans:
+            if any(r.start < span.end_char and span.start_char < r.end for r in drug_refs):
+                continue  # "Norovirus" inside "... Norovirus Vaccine" is part of a name
+            for r in drug_for_indication(span.start_char, span.end_char):
+                seen = {i.lower() for i in indications_of[r.idx]}
+                if span.text.lower() not in seen:
+                    indications_of[r.idx].append(span.text)
+
+        def by_indication(u: int) -> list[_Ref]:
+            """The one drug of the article whose indication the sentence names: "its
+            application for a breast cancer treatment was accepted", in an article
+            where only one drug is for breast cancer.
+
+            Every indication the sentence names must be that drug's: "6 applications
+            covering diabetes, dry eye disease and gout" is about other products too.
+            """
+            lo, hi = self._sent_spans[sent_of[u]]
+            named = {
+                sp.text.lower() for sp in ind_spans if lo <= sp.start_char and sp.end_char <= hi
+            }
+            if not named:
+                return []
+            owners = [
+                i for i, inds in enumerate(indications_of) if named <= {x.lower() for x in inds}
+            ]
+            if len(owners) != 1:
+                return []
+            return [r for r in drug_refs if r.idx == owners[0]][:1]
+
         links = [(sm, *drugs_for_stage(sm.start, sm.end)) for sm in stage_mentions]
         stages_of = self._stages_of(links, len(drugs), unit)
         for sm, linked, _ in links:
@@ -498,15 +550,6 @@ class Linker:
                     linked, key=lambda r: min(abs(r.start - sm.end), abs(sm.start - r.end))
                 )
                 sm.drug = drugs[nearest.idx].name
-
-        indications_of: list[list[str]] = [[] for _ in drugs]
-        for span in doc.spans.get("indications", ()):
-            if any(r.start < span.end_char and span.start_char < r.end for r in drug_refs):
-                continue  # "Norovirus" inside "... Norovirus Vaccine" is part of a name
-            for r in drug_for_indication(span.start_char, span.end_char):
-                seen = {i.lower() for i in indications_of[r.idx]}
-                if span.text.lower() not in seen:
-                    indications_of[r.idx].append(span.text)
 
         developer_of = self._developers(drugs, orgs, drug_refs, org_refs, anaphoric, unit, text)
 
