@@ -37,6 +37,11 @@ def stages(text: str) -> list[str]:
         ("NDA", "filed"),
         ("approved", "approved"),
         ("phase_1_2", "phase_1_2"),
+        ("sought approval", "filed"),
+        ("applied for marketing approval", "filed"),
+        ("investigator-initiated trial", "clinical"),
+        ("pivotal trial", "clinical"),
+        ("drug registration certificate", "approved"),
         ("Series B", None),
         ("priority review", None),
         ("banana", None),
@@ -173,6 +178,7 @@ def test_not_filed_or_approved(sentence: str) -> None:
         "China greenlights its first homegrown insulin drug.",
         "The regulator handed an approval to the company for its tablet.",
         "Twelve products were approved for sale in Europe.",
+        "The tablet received its long-awaited approval from the NMPA.",
     ],
 )
 def test_approved(sentence: str) -> None:
@@ -196,6 +202,7 @@ def test_approved(sentence: str) -> None:
         "The company received IND approval to start clinical trials of its insulin.",
         "The device was approved by the NMPA as a Class III medical device.",
         "The new plant received GMP approval from the regulator.",
+        "The drug regulator gave approval of the merger of the two drugmakers.",
     ],
 )
 def test_not_approved(sentence: str) -> None:
@@ -223,3 +230,203 @@ def test_stages_on_shared_gold(shared_dir: Path) -> None:
             want, got = set(art["stages"]), set(stages(art["text"]))
             tp, fp, fn = tp + len(want & got), fp + len(got - want), fn + len(want - got)
     assert 2 * tp / (2 * tp + fp + fn) >= 0.85, (tp, fp, fn)
+
+
+# --------------------------------------------------------------- expansion cohorts
+
+
+@pytest.mark.parametrize(
+    ("sentence", "expected"),
+    [
+        ("Enrolment in the Phase 1b expansion cohorts of the pill starts in autumn.", ["phase_1"]),
+        ("The gel moved into a Phase 2 expansion cohort in May.", ["phase_2"]),
+        ("Patients in the dose-expansion part of a Phase 2 study got the gel.", ["phase_2"]),
+        ("Phase 2 expansion of the factory will add 300 jobs.", []),
+        ("Phase 2 of the plant will open in 2027.", []),
+        ("Work on phase two of the park starts soon.", []),
+    ],
+)
+def test_trial_expansion_is_no_construction(sentence: str, expected: list[str]) -> None:
+    assert stages(sentence) == expected
+
+
+# --------------------------------------------------------------- filings
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "The company has applied for marketing approval of its nasal spray in Brazil.",
+        "Last year it applied to the drug regulator for approval of the patch.",
+        "The firm submitted an application for market release of the eye drops to the regulator.",
+        "The marketing application for the ointment, a remedy made by Foo Ltd., was accepted in April.",
+        "The startup sought approval for its inhaler from the FDA in June.",
+        "The startup is seeking EU approval for the inhaled drug.",
+        "The developer plans to file a BLA for the antibody next spring.",
+        "It plans to submit an NDA to the NMPA by year-end.",
+        "It will file for FDA approval of the syrup in 2027.",
+        "Its new drug application for the pill was accepted as its shares rose on the stock exchange.",
+        "The CDE accepted the listing application for the lozenge.",
+    ],
+)
+def test_filings_and_planned_filings(sentence: str) -> None:
+    found = stages(sentence)
+    assert "filed" in found and "approved" not in found
+
+
+@pytest.mark.parametrize(
+    ("sentence", "expected"),
+    [
+        ("The lozenge received approval from the NMPA in May.", ["approved"]),
+        ("The company submitted an IND application for the patch.", ["clinical"]),
+        ("The regulator cleared its clinical trial application for the spray.", ["clinical"]),
+        ("The firm received IND clearance for the drops.", ["clinical"]),
+        ("It applied for approval to start clinical trials of the gel.", ["clinical"]),
+        ("The drug maker sought shareholder approval for the spin-off.", []),
+        ("The team sought approval from the ethics committee for the tablet study.", []),
+        ("The vaccine maker filed its listing application in March.", []),
+        ("The company's shares were approved for listing on the STAR Market.", []),
+        ("The biotech closed a Series B round to fund its pipeline.", []),
+    ],
+)
+def test_not_marketing_filings(sentence: str, expected: list[str]) -> None:
+    assert stages(sentence) == expected
+
+
+# --------------------------------------------------------------- approvals
+
+
+def test_repeated_approval_after_an_approval_is_approved() -> None:
+    text = "The NMPA approved the spray in May. The approvals for the pill and the gel followed."
+    found = find_stages(text)
+    assert [(m.stage, m.text) for m in found] == [
+        ("approved", "approved"),
+        ("approved", "approvals"),
+    ]
+    text = "The regulator approved two drugs last year. Its rabies shot won approval in 2019."
+    assert stages(text) == ["approved", "approved"]
+
+
+def test_bare_approval_without_an_approval_context_is_not_approved() -> None:
+    assert stages("Its rabies shot won approval in 2019.") == []
+    assert stages("The approvals for the pill and the gel are expected soon.") == []
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The NMPA approved the pill in March. Approval of the merger came in June.",
+        "The NMPA approved the pill in March. The board gave its approval for the new plant.",
+        "The NMPA approved the pill in March. Most staff approved of the idea.",
+        "The NMPA approved the pill in March. The company still needs approvals for two plants.",
+        "The NMPA approved the pill. Board approval for the share buyback came later.",
+    ],
+)
+def test_non_product_approvals_stay_out_in_an_approval_context(text: str) -> None:
+    assert stages(text) == ["approved"]
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "The NMPA approved the drug for listing in China.",
+        "The lozenge obtained its drug registration certificate from the NMPA.",
+    ],
+)
+def test_chinese_marketing_approval_forms(sentence: str) -> None:
+    assert stages(sentence) == ["approved"]
+
+
+def test_device_registration_certificate_is_no_drug_approval() -> None:
+    assert stages("The firm obtained a registration certificate for its stent from the NMPA.") == []
+
+
+# --------------------------------------------------------------- clinical
+
+
+@pytest.mark.parametrize(
+    ("sentence", "expected"),
+    [
+        (
+            "A county hospital is running an investigator-initiated trial of aspirin in gout.",
+            ["clinical"],
+        ),
+        ("Doctors launched an investigator-led pilot study of the cream.", ["clinical"]),
+        ("The team began an investigator-initiated Phase 2 study of the pill.", ["phase_2"]),
+        ("The syrup is in a pivotal trial in children.", ["clinical"]),
+        (
+            "The firm began a dose-escalation study of the gel. A Phase 1 trial follows.",
+            ["phase_1"],
+        ),
+        ("The spray entered the clinic last year.", ["clinical"]),
+        ("The pill is now in the clinic.", ["clinical"]),
+        ("Both assets are in early clinical development.", ["clinical"]),
+        ("Proceeds will fund clinical development of the gel.", ["clinical"]),
+        (
+            "Proceeds will fund clinical development of the gel, now in a Phase 2 trial.",
+            ["phase_2"],
+        ),
+    ],
+)
+def test_programmes_in_the_clinic(sentence: str, expected: list[str]) -> None:
+    assert stages(sentence) == expected
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "About 40 percent of the funds will go to clinical development.",
+        "The firm will invest in clinical development and sales.",
+        "It is a clinical-stage biotech in Hangzhou.",
+        "It is a clinical-stage global biopharmaceutical company.",
+        "Rivex is a clinical-stage, AI-driven biotechnology company.",
+        "The new wards meet clinical needs in the county.",
+        "The method is widely used in clinical practice.",
+        "The gel is widely used in the clinic.",
+        "Clinical data on the drug class are scarce.",
+        "She is head of clinical development at the firm.",
+        "It is dedicated to the discovery and clinical development of new medicines.",
+        "The group has strong clinical development capabilities.",
+    ],
+)
+def test_generic_clinical_words_are_no_stage(sentence: str) -> None:
+    assert stages(sentence) == []
+
+
+def test_clinical_development_mention_text_leaves_the_preposition_out() -> None:
+    (m,) = find_stages("Proceeds will fund clinical development of the gel.")
+    assert m.text == "clinical development"
+
+
+def test_filing_after_an_approval_needs_no_drug_word_of_its_own() -> None:
+    text = "The NMPA approved the gel in 2023. The maker has since filed for approval in Japan."
+    assert stages(text) == ["approved", "filed"]
+    assert stages("The maker has since filed for approval in Japan.") == []
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The NMPA approved the pill. The firm then won approval from the city government to build a plant.",
+        "The NMPA approved the pill. It also got approval to set up a research centre in Chengdu.",
+        "The NMPA approved the pill. Approval for the capsule is expected in 2026.",
+        "The NMPA approved the pill. Approvals for copies are not expected until 2031.",
+        "The CDE granted the syrup priority review. Approval is likely next year.",
+    ],
+)
+def test_purpose_and_expected_approvals_are_not_granted(text: str) -> None:
+    assert stages(text).count("approved") == (1 if text.startswith("The NMPA approved") else 0)
+
+
+def test_approval_match_does_not_run_across_a_sentence_end() -> None:
+    assert stages("The tablet was granted priority review. Approval could come in 2026.") == []
+
+
+def test_us_abbreviation_does_not_end_the_sentence() -> None:
+    assert stages("The company received U.S. FDA approval for the pill.") == ["approved"]
+
+
+def test_registration_certificate_with_a_determiner() -> None:
+    assert stages("It said the registration certificate for the vaccine came from the NMPA.") == [
+        "approved"
+    ]

@@ -13,7 +13,16 @@ cannot be a single regex:
   because "approved" is also what boards do to plans and investments, and an
   approval "to start clinical trials" is an IND, not a marketing approval;
   hoped-for approvals ("key to their market approval", "upon approval") are not
-  granted ones.
+  granted ones, and sought or applied-for ones are filings;
+* a news story repeats an approval in short forms ("won approval in 2019",
+  "and approvals for X and Y") once it has stated one: right after a granted
+  approval (or filing) such a form needs no regulator or drug word of its own;
+* a drug's "listing application" / "approved for listing" is its marketing
+  application / approval, but only with a regulator named and no shares or
+  exchange in the sentence (else it is an IPO);
+* "clinical development" is a programme's stage only when said of one ("in
+  clinical development", "clinical development of X"); money, teams and a
+  company's focus spent on it are no stage.
 
 The drug a mention is about is left empty; the linker fills it.
 """
@@ -22,7 +31,7 @@ from __future__ import annotations
 
 import json
 import re
-from bisect import bisect_left, bisect_right
+from bisect import bisect_left, bisect_right, insort
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
@@ -37,19 +46,29 @@ from spacy.tokens import Doc
 from .records import STAGES, Stage, StageMention
 from .tokens import doc_text
 
-_SENTENCE_BREAK = re.compile(r"\n+|(?<=[.!?])[\"”’')\]]*\s+(?=[\"“‘(\[]?[A-Z0-9])")
+# No break after a two-letter abbreviation: "received U.S. FDA approval" is one sentence.
+_SENTENCE_BREAK = re.compile(
+    r"\n+|(?<=[.!?])(?<![A-Z]\.[A-Z]\.)[\"”’')\]]*\s+(?=[\"“‘(\[]?[A-Z0-9])"
+)
 _CLAUSE_BREAK = re.compile(r";\s*")
 _ADJACENT = re.compile(r"[\s\-–]*(?:[\w\-]+[\s\-]+)?")
+# The object of "approval of ..." up to the next comma: "Nod for X, Plans New Base"
+# is two headlines, not an approval of plans.
+_OBJECT = re.compile(r"\s+(?:of|for)\b([^,;:()]*)")
 
 
 @dataclass(frozen=True, slots=True)
 class _Rule:
     stage: str | None
     regex: re.Pattern[str]
-    regulatory: bool
+    context: str | None  # a _Vocab regex the sentence must match: "regulatory", "regulator"
     suppress: str | None  # None, "clause" or "document"
     verb: bool  # "approved": may have a non-drug object or subject
-    noun: bool  # "approval": may be an approval to run a trial
+    noun: bool  # "approval", "application": may be one to run a trial, or for a merger
+    explicit: bool  # "new drug application": a filing whatever else the sentence names
+    needs_approval: bool  # only right after a granted approval ("approvals for X")
+    blockers: str | None  # a _Vocab regex barred from the sentence, for filing_blockers
+    before: re.Pattern[str] | None  # must match the clause text just before the mention
 
 
 @dataclass(frozen=True, slots=True)
@@ -78,6 +97,17 @@ class _Vocab:
     object_blockers: re.Pattern[str]
     subject_blockers: re.Pattern[str]
     filing_blockers: re.Pattern[str]
+    approval_context_sentences: int
+    exchange_words: re.Pattern[str]
+    regulator: re.Pattern[str]
+    purpose_blockers: re.Pattern[str]
+    negated_after: re.Pattern[str]
+
+
+# Vocabulary regexes a rule may name as the context its sentence needs, and as
+# its own sentence blockers.
+_SENTENCE_CONTEXTS = frozenset({"regulatory", "regulator"})
+_SENTENCE_BLOCKERS = frozenset({"filing_blockers", "exchange_words"})
 
 
 def _rx(pattern: str, case_sensitive: bool = False) -> re.Pattern[str]:
@@ -91,16 +121,22 @@ def _vocab() -> _Vocab:
         _Rule(
             stage=r["stage"],
             regex=_rx(r["pattern"], r.get("case_sensitive", False)),
-            regulatory=r.get("context") == "regulatory",
+            context=r["context"] if r.get("context") in _SENTENCE_CONTEXTS else None,
             suppress=r.get("suppress"),
             verb=r.get("verb", False),
             noun=r.get("noun", False),
+            explicit=r.get("explicit", False),
+            needs_approval=r.get("context") == "approval",
+            blockers=r.get("blockers"),
+            before=_rx(r["before"]) if "before" in r else None,
         )
         for r in raw["patterns"]
     )
     for rule in rules:
         if rule.stage is not None and rule.stage not in STAGES:
             raise ValueError(f"stages.json: unknown stage {rule.stage!r}")
+        if rule.blockers is not None and rule.blockers not in _SENTENCE_BLOCKERS:
+            raise ValueError(f"stages.json: unknown blockers {rule.blockers!r}")
     return _Vocab(
         numerals={k.lower(): v for k, v in raw["numerals"].items()},
         combined=raw["combined_phases"],
@@ -122,6 +158,11 @@ def _vocab() -> _Vocab:
         object_blockers=_rx(raw["approval_object_blockers"]),
         subject_blockers=_rx(raw["approval_subject_blockers"]),
         filing_blockers=_rx(raw["filing_blockers"]),
+        approval_context_sentences=int(raw["approval_context_sentences"]),
+        exchange_words=_rx(raw["exchange_words"]),
+        regulator=_rx(raw["regulator_names"]),
+        purpose_blockers=_rx(raw["approval_purpose_blockers"]),
+        negated_after=_rx(raw["approval_negated_after"]),
     )
 
 
@@ -130,9 +171,10 @@ def _vocab() -> _Vocab:
 # Each rule is a case-blind regex opening with a word boundary, and the engine
 # tries every one of them at every position of the page: the rule scans cost
 # twice the tokenizer. All rules are run instead from one scan over word starts:
-# a rule is tried only where the word's first character is one its matches can
-# open with, read off the parsed pattern. Per rule this visits every position
-# where a match can start, in order, so it finds exactly what ``finditer`` finds.
+# a rule is tried only where the word's first two characters are ones its
+# matches can open with, read off the parsed pattern (the first character alone
+# where the pattern does not tell). Per rule this visits every position where a
+# match can start, in order, so it finds exactly what ``finditer`` finds.
 
 
 def _first_chars(items: Any) -> tuple[frozenset[str] | None, bool]:
@@ -178,6 +220,81 @@ def _first_chars(items: Any) -> tuple[frozenset[str] | None, bool]:
     return frozenset(chars), True
 
 
+_MAX_OPENINGS = 512  # beyond this many two-character openings, the first character will do
+
+
+def _concat(heads: set[str], tails: set[str], k: int) -> set[str]:
+    """Every head followed by every tail, cut to ``k`` characters."""
+    return {h if len(h) >= k else (h + t)[:k] for h in heads for t in tails}
+
+
+def _item_openings(op: Any, av: Any, k: int) -> set[str] | None:
+    """What one parsed item can match, cut to ``k`` characters; None: cannot tell."""
+    if op in (_C.AT, _C.ASSERT, _C.ASSERT_NOT):
+        return {""}  # zero width
+    if op is _C.LITERAL:
+        return {chr(av)}
+    if op is _C.IN:
+        chars: set[str] = set()
+        for kind, arg in av:
+            if kind is _C.LITERAL:
+                chars.add(chr(arg))
+            elif kind is _C.RANGE and arg[1] - arg[0] < 256:
+                chars.update(chr(c) for c in range(arg[0], arg[1] + 1))
+            else:
+                return None  # \s, \w, negated sets: too many characters
+        return chars
+    if op is _C.SUBPATTERN:
+        return _openings(av[3], k)
+    if op is _C.BRANCH:
+        out: set[str] = set()
+        for branch in av[1]:
+            b = _openings(branch, k)
+            if b is None:
+                return None
+            out |= b
+        return out
+    if op in (_C.MAX_REPEAT, _C.MIN_REPEAT):
+        lo, hi, sub = av
+        once = _openings(sub, k)
+        if once is None:
+            return None
+        # k repetitions of a non-empty piece already fill k characters.
+        out, cur = set(), {""}
+        for n in range(min(hi, max(lo, k)) + 1):
+            if n >= lo:
+                out |= cur
+            cur = _concat(cur, once, k)
+        return out
+    return None
+
+
+def _openings(items: Any, k: int) -> set[str] | None:
+    """The first ``k`` characters a match of parsed ``items`` can have (a whole
+    match where it is shorter); None when the analysis cannot tell."""
+    acc = {""}
+    for op, av in items:
+        if all(len(a) >= k for a in acc):
+            break
+        step = _item_openings(op, av, k)
+        if step is None:
+            return None
+        acc = _concat(acc, step, k)
+        if len(acc) > _MAX_OPENINGS:
+            return None
+    return acc
+
+
+def _opening(parsed: Any, first: re.Pattern[str]) -> re.Pattern[str]:
+    """A case-blind regex for the two characters a match can open with, matched
+    at the start of a two-character key; the first-character class if unknown."""
+    found = _openings(parsed, 2)
+    if not found or "" in found:
+        return first
+    alternatives = sorted(found, key=lambda o: (-len(o), o))
+    return re.compile("|".join(re.escape(o) for o in alternatives), re.IGNORECASE)
+
+
 def _opens_at_word_start(items: Any) -> bool:
     r"""Whether every match begins with ``\b``: then it starts where a word starts."""
     if not items:
@@ -196,16 +313,20 @@ def _opens_at_word_start(items: Any) -> bool:
 class _Scanner:
     regexes: tuple[re.Pattern[str], ...]
     firsts: tuple[re.Pattern[str] | None, ...]  # None: scan that regex the plain way
+    # What the first two characters of a match can be (a superset), per
+    # dispatched regex: most rules open with a word, so two characters rule out
+    # far more places than one ("is" is no start of "investigator").
+    openings: tuple[re.Pattern[str] | None, ...]
     word_start: re.Pattern[str]  # where any dispatched regex can start
-    # First character -> indices of the regexes that can open with it; filled as
-    # characters turn up (the values never change, so sharing it is safe).
+    # Two characters -> indices of the regexes that can open with them; filled as
+    # they turn up (the values never change, so sharing it is safe).
     by_char: dict[str, tuple[int, ...]]
 
-    def _group(self, ch: str) -> tuple[int, ...]:
-        group = self.by_char.get(ch)
+    def _group(self, key: str) -> tuple[int, ...]:
+        group = self.by_char.get(key)
         if group is None:
-            group = tuple(i for i, f in enumerate(self.firsts) if f is not None and f.match(ch))
-            self.by_char[ch] = group
+            group = tuple(i for i, f in enumerate(self.openings) if f is not None and f.match(key))
+            self.by_char[key] = group
         return group
 
     def matches(self, text: str) -> list[list[re.Match[str]]]:
@@ -217,7 +338,7 @@ class _Scanner:
                 out[i] = list(rx.finditer(text))
         for c in self.word_start.finditer(text):
             p = c.start()
-            for i in self._group(text[p]):
+            for i in self._group(text[p : p + 2]):
                 if p >= next_pos[i] and (m := self.regexes[i].match(text, p)) is not None:
                     out[i].append(m)
                     next_pos[i] = m.end()  # finditer resumes after a (non-empty) match
@@ -226,6 +347,7 @@ class _Scanner:
 
 def _scanner(regexes: Sequence[re.Pattern[str]]) -> _Scanner:
     firsts: list[re.Pattern[str] | None] = []
+    openings: list[re.Pattern[str] | None] = []
     union: set[str] = set()
     word = re.compile(r"\w")
     for rx in regexes:
@@ -243,14 +365,16 @@ def _scanner(regexes: Sequence[re.Pattern[str]]) -> _Scanner:
             or not all(word.match(c) for c in chars)
         ):
             firsts.append(None)
+            openings.append(None)
             continue
         cls = "".join(re.escape(c) for c in sorted(chars))
         # Case-blind even for case-sensitive rules: a superset of where they start.
         firsts.append(re.compile(f"[{cls}]", re.IGNORECASE))
+        openings.append(_opening(parsed, firsts[-1]))
         union |= chars
     cls = "".join(re.escape(c) for c in sorted(union))
     word_start = re.compile(rf"(?<!\w)[{cls}]" if union else r"(?!)", re.IGNORECASE)
-    return _Scanner(tuple(regexes), tuple(firsts), word_start, {})
+    return _Scanner(tuple(regexes), tuple(firsts), tuple(openings), word_start, {})
 
 
 @lru_cache(maxsize=1)
@@ -284,6 +408,9 @@ class _Segmenter:
 
     def clause(self, pos: int) -> tuple[int, int]:
         return self._bounds(self.clauses, self.n, pos)
+
+    def sentence_index(self, pos: int) -> int:
+        return max(0, bisect_right(self.sentences, pos) - 1)
 
 
 def _phase_value(m: re.Match[str], vocab: _Vocab) -> str | None:
@@ -379,35 +506,116 @@ class _Context:
         return self._cache[key]
 
 
-def _regulatory_ok(rule: _Rule, m: re.Match[str], s: int, e: int, ctx: _Context) -> bool:
-    """Whether a filed/approved match is about a drug's regulatory path."""
+# Verdicts on a filed / approved match. The two "needs" verdicts hold a match
+# back until the whole text is read: it counts only a few sentences after a
+# granted approval (or, for a missing regulator or drug word, after any
+# filing or approval): "It won approval in 2019", "and approvals for X and Y".
+_OK, _NO = "ok", "no"
+_NEEDS_APPROVAL, _NEEDS_CONTEXT = "needs approval", "needs context"
+_CONTEXT_STAGES = {_NEEDS_APPROVAL: ("approved",), _NEEDS_CONTEXT: ("approved", "filed")}
+_BEFORE_WINDOW = 80  # characters of left context a rule's "before" pattern sees
+# A sentence end inside one match: "granted priority review. Approval is expected"
+# (a lower-case word before the stop, so "U.S. FDA" and "Co., Ltd." do not count).
+_HARD_BREAK = re.compile(r"[a-z]{2}[.!?][\"”’')\]]*\s+[\"“‘(\[]?[A-Z0-9]")
+
+
+def _object_not_product(after: str, vocab: _Vocab) -> bool:
+    """ "approval of the merger", "application for the construction": no product."""
+    m = _OBJECT.match(after)
+    return m is not None and vocab.object_blockers.match(m.group(1)) is not None
+
+
+def _keyword_start(m: re.Match[str], s: int) -> int:
+    """Where the approval word of a longer match starts ("sought FDA *approval*")."""
+    return m.start("k") if "k" in m.re.groupindex and m.group("k") else s
+
+
+def _filing_verdict(rule: _Rule, m: re.Match[str], s: int, e: int, ctx: _Context) -> str:
+    """Whether a filed match is a marketing application for a product.
+
+    Not a listing or patent filing (unless the match names the application in
+    full), not an application to run a trial (that is an IND) and not one for a
+    merger, a plan or a new plant.
+    """
     text, vocab, pos = ctx.text, ctx.vocab, m.start()
-    if rule.regulatory and not ctx.has("regulatory", pos):
-        return False
-    if rule.stage == "filed":
-        return not ctx.has("filing_blockers", pos)
-    if rule.stage != "approved":
-        return True
+    if rule.blockers is not None:
+        if ctx.has(rule.blockers, pos):
+            return _NO  # "listing application" next to shares or an exchange: an IPO
+    elif not rule.explicit and ctx.has("filing_blockers", pos):
+        return _NO
+    if rule.noun:
+        cs, ce = ctx.seg.clause(pos)
+        after = text[e : min(ce, e + 80)]
+        if vocab.trial_after.match(after) and not _approval_of_drug(after, vocab):
+            return _NO  # "applied for approval to start clinical trials"
+        kpos = _keyword_start(m, s)
+        if vocab.non_product_before.search(text[max(cs, kpos - 40) : kpos]):
+            return _NO  # "sought shareholder approval"
+        if _object_not_product(after, vocab) or vocab.purpose_blockers.match(after):
+            return _NO  # "sought approval of its plan", "approval to build a plant"
+    return _in_context(rule, pos, ctx)
+
+
+def _in_context(rule: _Rule, pos: int, ctx: _Context) -> str:
+    if rule.needs_approval:
+        return _NEEDS_APPROVAL
+    if rule.context is not None and not ctx.has(rule.context, pos):
+        return _NEEDS_CONTEXT
+    return _OK
+
+
+def _approval_verdict(rule: _Rule, m: re.Match[str], s: int, e: int, ctx: _Context) -> str:
+    """Whether an approved match is a granted marketing approval of a drug."""
+    text, vocab, pos = ctx.text, ctx.vocab, m.start()
+    if rule.blockers is not None and ctx.has(rule.blockers, pos):
+        return _NO  # "approved for listing" next to shares or an exchange: an IPO
     cs, ce = ctx.seg.clause(pos)
     before = text[max(cs, pos - 60) : pos]
     after = text[e : min(ce, e + 80)]
-    if vocab.negated_before.search(before):
-        return False
+    lead = text[max(cs, s - 60) : s]  # up to the approval word itself
+    if vocab.negated_before.search(before) or vocab.negated_before.search(lead):
+        return _NO  # "The company sought approval", "hopes to gain approval"
+    if rule.noun and vocab.negated_after.match(after):
+        return _NO  # "approvals for generics are not expected until 2030"
     just_before = text[max(cs, s - 40) : s]
     if vocab.trial_after.match(after) or vocab.trial_before.search(just_before):
-        return False  # an approval to run a trial (IND), not to market
-    if vocab.non_product_before.search(just_before):
-        return False  # "GMP approval", "environmental approval": a site, not a product
-    if (
-        rule.noun
-        and ctx.has("trial_words", pos)
-        and not ctx.has("market_words", pos)
-        and not _approval_of_drug(after, vocab)
+        return _NO  # an approval to run a trial (IND), not to market
+    if vocab.non_product_before.search(just_before) or vocab.purpose_blockers.match(after):
+        return _NO  # "GMP approval"; "approval from the city government to build a plant"
+    if rule.noun and (
+        _object_not_product(after, vocab)
+        or (
+            ctx.has("trial_words", pos)
+            and not ctx.has("market_words", pos)
+            and not _approval_of_drug(after, vocab)
+        )
     ):
-        return False  # "will run phase II trials after receiving approval from the NMPA"
+        return _NO  # "approval of the merger"; "will run phase II trials after receiving approval"
     if rule.verb and (vocab.object_blockers.match(after) or vocab.subject_blockers.search(before)):
-        return False
-    return not (ctx.has("device", pos) and not ctx.has("drug", pos))
+        return _NO
+    if ctx.has("device", pos) and not ctx.has("drug", pos):
+        return _NO
+    return _in_context(rule, pos, ctx)
+
+
+def _before_ok(rule: _Rule, s: int, ctx: _Context) -> bool:
+    """Whether the clause text before a match is what the rule wants there.
+
+    A rule that needs a left context ("head of" clinical development) opens at
+    its rarer right-hand word, so the scan tries it at few places.
+    """
+    if rule.before is None:
+        return True
+    cs = ctx.seg.clause(s)[0]
+    return rule.before.search(ctx.text, max(cs, s - _BEFORE_WINDOW), s) is not None
+
+
+def _verdict(rule: _Rule, m: re.Match[str], s: int, e: int, ctx: _Context) -> str:
+    if rule.stage == "filed":
+        return _filing_verdict(rule, m, s, e, ctx)
+    if rule.stage == "approved":
+        return _approval_verdict(rule, m, s, e, ctx)
+    return _OK
 
 
 def find_stages(text: str) -> list[StageMention]:
@@ -421,16 +629,25 @@ def find_stages(text: str) -> list[StageMention]:
     for f in phases:
         taken.add(f.start, f.end)
     found: list[_Found] = list(phases)
+    waiting: list[tuple[int, int, str, str]] = []  # (start, end, stage, verdict)
     for k, rule in enumerate(vocab.rules):
         for m in matches[n_phases + k]:
             s, e = m.span("m") if "m" in rule.regex.groupindex and m.group("m") else m.span()
-            if taken.overlaps(s, e):
+            if (
+                taken.overlaps(s, e)
+                or not _before_ok(rule, m.start(), ctx)
+                or _HARD_BREAK.search(text, m.start(), m.end())
+            ):
                 continue
-            if rule.stage in ("filed", "approved") and not _regulatory_ok(rule, m, s, e, ctx):
+            verdict = _verdict(rule, m, s, e, ctx)
+            if verdict in _CONTEXT_STAGES and rule.stage is not None:
+                waiting.append((s, e, rule.stage, verdict))
+            if verdict != _OK:
                 continue
             taken.add(s, e)
             if rule.stage is not None:
                 found.append(_Found(s, e, rule.stage, rule.suppress))
+    _add_in_context(waiting, found, taken, ctx)
 
     phase_starts = [p.start for p in phases]
     phase_ends = sorted(p.end for p in phases)
@@ -442,6 +659,36 @@ def find_stages(text: str) -> list[StageMention]:
         )
         for f in kept
     ]
+
+
+def _add_in_context(
+    waiting: list[tuple[int, int, str, str]], found: list[_Found], taken: _Spans, ctx: _Context
+) -> None:
+    """Take the held-back matches that follow a filing or approval closely, in text order."""
+    if not waiting:
+        return
+    starts = {
+        stage: sorted(f.start for f in found if f.stage == stage) for stage in ("approved", "filed")
+    }
+    for s, e, stage, verdict in sorted(waiting):
+        if taken.overlaps(s, e) or not any(
+            _shortly_after(s, starts[c], ctx) for c in _CONTEXT_STAGES[verdict]
+        ):
+            continue
+        taken.add(s, e)
+        found.append(_Found(s, e, stage))
+        insort(starts[stage], s)
+
+
+def _shortly_after(s: int, earlier: list[int], ctx: _Context) -> bool:
+    """Whether a mention (sorted starts) lies in the few sentences up to ``s``."""
+    i = bisect_left(earlier, s) - 1
+    if i < 0:
+        return False
+    seg = ctx.seg
+    return seg.sentence_index(s) - seg.sentence_index(earlier[i]) <= (
+        ctx.vocab.approval_context_sentences
+    )
 
 
 def _suppressed(f: _Found, phase_starts: list[int], phase_ends: list[int], ctx: _Context) -> bool:
