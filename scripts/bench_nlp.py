@@ -33,6 +33,7 @@ def load_texts(paths: list[str]) -> list[str]:
         *sorted(glob.glob(str(corpus / "text" / "*.txt"))),
         *sorted(glob.glob(str(corpus / "heldout" / "*.txt"))),
         *sorted(glob.glob(str(corpus / "heldout2" / "*.txt"))),
+        *sorted(glob.glob(str(corpus / "heldout3" / "*.txt"))),
     ]
     return [bionews.clean(Path(p).read_bytes()).text for p in default]
 

@@ -90,6 +90,7 @@ def main(argv: list[str] | None = None) -> int:
             ("corpus", corpus / "gold.jsonl"),
             ("heldout", corpus / "heldout" / "gold.jsonl"),
             ("heldout2", corpus / "heldout2" / "gold.jsonl"),
+            ("heldout3", corpus / "heldout3" / "gold.jsonl"),
         ):
             if gold.exists():
                 results[name] = evaluate(name, load(gold), corpus, args.misses)
