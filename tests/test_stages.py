@@ -430,3 +430,34 @@ def test_registration_certificate_with_a_determiner() -> None:
     assert stages("It said the registration certificate for the vaccine came from the NMPA.") == [
         "approved"
     ]
+
+
+def test_filing_plan_takes_its_context_from_the_sentence_before() -> None:
+    text = (
+        "Oravelimab, an antibody for lupus, finished a Phase 2 study in March. "
+        "The company expects to file for approval next year."
+    )
+    assert stages(text) == ["phase_2", "filed"]
+    # Without a drug or regulator word in either sentence it stays out.
+    assert stages("Sales rose in March. The company expects to file for review next year.") == []
+    # Only the sentence right before counts, not any earlier one.
+    far = (
+        "Oravelimab, an antibody for lupus, finished a Phase 2 study in March. "
+        "Sales of the firm rose by a third. Its offices moved to Pudong. "
+        "The company expects to file for approval next year."
+    )
+    assert stages(far) == ["phase_2"]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Half of the proceeds will fund the clinical development of the two programs.", []),
+        ("The loan will support the clinical development of its pipeline assets.", []),
+        ("The money will fund the clinical development of QR-4410 in gout.", ["clinical"]),
+    ],
+)
+def test_clinical_development_of_generic_programmes_names_no_product(
+    text: str, expected: list[str]
+) -> None:
+    assert stages(text) == expected

@@ -629,7 +629,8 @@ def find_stages(text: str) -> list[StageMention]:
     for f in phases:
         taken.add(f.start, f.end)
     found: list[_Found] = list(phases)
-    waiting: list[tuple[int, int, str, str]] = []  # (start, end, stage, verdict)
+    # (start, end, stage, verdict, the context the rule wants)
+    waiting: list[tuple[int, int, str, str, str | None]] = []
     for k, rule in enumerate(vocab.rules):
         for m in matches[n_phases + k]:
             s, e = m.span("m") if "m" in rule.regex.groupindex and m.group("m") else m.span()
@@ -641,7 +642,7 @@ def find_stages(text: str) -> list[StageMention]:
                 continue
             verdict = _verdict(rule, m, s, e, ctx)
             if verdict in _CONTEXT_STAGES and rule.stage is not None:
-                waiting.append((s, e, rule.stage, verdict))
+                waiting.append((s, e, rule.stage, verdict, rule.context))
             if verdict != _OK:
                 continue
             taken.add(s, e)
@@ -662,22 +663,42 @@ def find_stages(text: str) -> list[StageMention]:
 
 
 def _add_in_context(
-    waiting: list[tuple[int, int, str, str]], found: list[_Found], taken: _Spans, ctx: _Context
+    waiting: list[tuple[int, int, str, str, str | None]],
+    found: list[_Found],
+    taken: _Spans,
+    ctx: _Context,
 ) -> None:
-    """Take the held-back matches that follow a filing or approval closely, in text order."""
+    """Take the held-back matches that follow a filing or approval closely, in text order.
+
+    A match that lacked only its context word also counts when the sentence just
+    before supplies it: "X, a T-cell therapy, began a Phase II trial. The company
+    hopes to file for approval by 2027" files X, though the second sentence
+    names no drug or regulator.
+    """
     if not waiting:
         return
     starts = {
         stage: sorted(f.start for f in found if f.stage == stage) for stage in ("approved", "filed")
     }
-    for s, e, stage, verdict in sorted(waiting):
-        if taken.overlaps(s, e) or not any(
-            _shortly_after(s, starts[c], ctx) for c in _CONTEXT_STAGES[verdict]
+    for s, e, stage, verdict, context in sorted(waiting):
+        if taken.overlaps(s, e):
+            continue
+        near = any(_shortly_after(s, starts[c], ctx) for c in _CONTEXT_STAGES[verdict])
+        if not near and not (
+            verdict == _NEEDS_CONTEXT and context and _previous_sentence_has(ctx, context, s)
         ):
             continue
         taken.add(s, e)
         found.append(_Found(s, e, stage))
         insort(starts[stage], s)
+
+
+def _previous_sentence_has(ctx: _Context, what: str, pos: int) -> bool:
+    ss, _ = ctx.seg.sentence(pos)
+    back = ss - 1
+    while back > 0 and ctx.text[back].isspace():
+        back -= 1
+    return back > 0 and ctx.has(what, back)
 
 
 def _shortly_after(s: int, earlier: list[int], ctx: _Context) -> bool:
