@@ -680,3 +680,158 @@ def test_chinese_medicine_dosage_forms_end_product_names(nlp: Language) -> None:
     text = "Sales of Tongluo Shujin Plaster and Qingre Zhitong Ointment rose in May."
     assert spans(nlp, text) == ["Tongluo Shujin Plaster", "Qingre Zhitong Ointment"]
     assert D.drug_key("Tongluo Shujin Plaster") == D.drug_key("Tongluo Shujin")
+
+
+# --- round 3: stems, name shapes and introductions of the third blind set ----
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("The complement blocker dorvacopan was cleared in May.", ["dorvacopan"]),
+        ("Patients took the oral degrader melbrutideg daily.", ["melbrutideg"]),
+        ("Infants received pelaglucosidase alfa every two weeks.", ["pelaglucosidase alfa"]),
+        ("Adults with gout took ribanistat twice a day.", ["ribanistat"]),
+        ("The TCR-T product kavitresgene autoleucel was infused.", ["kavitresgene autoleucel"]),
+        ("Patients received ravituzumab zelotecan every three weeks.", ["ravituzumab zelotecan"]),
+    ],
+)
+def test_round3_stems_and_two_word_inns(nlp: Language, text: str, expected: list[str]) -> None:
+    assert spans(nlp, text) == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The lab's thermostat failed, and the enzyme glucosidase lost activity.",
+        "The autoleucel suffix marks cells taken from the patient.",
+        "The tracer binds somatostatin receptor type 2 on tumour cells.",
+        "Older somatostatin analogues need monthly shots.",
+    ],
+)
+def test_round3_words_that_are_not_drugs(nlp: Language, text: str) -> None:
+    assert spans(nlp, text) == []
+
+
+def test_payload_stem_alone_is_its_own_drug(nlp: Language) -> None:
+    assert spans(nlp, "It pairs irinotecan and ravituzumab in one arm.") == [
+        "irinotecan",
+        "ravituzumab",
+    ]
+
+
+def test_stem_word_named_as_a_product_is_still_a_drug(nlp: Language) -> None:
+    assert spans(nlp, "Somatostatin for injection is sold in China.") == [
+        "Somatostatin for injection"
+    ]
+
+
+def test_biosimilar_suffix_belongs_to_the_inn(nlp: Language) -> None:
+    drugs = merged(nlp, "Dermavo (tezalimab-qrvt) copies Tezora (tezalimab) closely.")
+    assert [(d.name, d.aliases) for d in drugs] == [
+        ("tezalimab-qrvt", ["Dermavo"]),
+        ("tezalimab", ["Tezora"]),
+    ]
+
+
+def test_an_english_word_after_a_hyphen_is_no_biosimilar_suffix(nlp: Language) -> None:
+    assert spans(nlp, "Several tezalimab-like molecules are in trials.") == ["tezalimab"]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Its lead asset, lutetium (177Lu) pexotretide (AB-501), is filed; pexotretide works.",
+        "Its lead asset, lutetium Lu 177 pexotretide (AB-501), is filed; pexotretide works.",
+    ],
+)
+def test_radioligand_name_takes_its_radionuclide(nlp: Language, text: str) -> None:
+    drugs = merged(nlp, text)
+    assert len(drugs) == 1
+    assert drugs[0].name.startswith("lutetium") and drugs[0].name.endswith("pexotretide")
+    assert "AB-501" in drugs[0].aliases
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("It is also testing a PD-L1/IL-15 fusion protein, QH-07, in a Phase 1 study.", ["QH-07"]),
+        ("Next comes QM-GT11, an AAV gene therapy for Fabry disease.", ["QM-GT11"]),
+        ("Its second siRNA, ZQ-C09, lowers lipoprotein(a).", ["ZQ-C09"]),
+        (
+            "The agency accepted a filing for KB-SG04, Kaibo's generic version of a weekly pen.",
+            ["KB-SG04"],
+        ),
+    ],
+)
+def test_short_codes_introduced_by_apposition(
+    nlp: Language, text: str, expected: list[str]
+) -> None:
+    assert spans(nlp, text) == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The receptor, KX-12, was measured in blood.",
+        "Next comes QM-GT11, a cell line used in assays.",
+        "The agency accepted a filing for KB-SG04, Kaibo's new office tower.",
+    ],
+)
+def test_short_codes_in_other_appositions_are_not_drugs(nlp: Language, text: str) -> None:
+    assert spans(nlp, text) == []
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Velnotinib, known internally as TQ-A9, is a tablet for gout.",
+        "Patients took velnotinib (development code TQ-A9) for a year.",
+        "Velnotinib, developed under the code TQ-A9, is made in Suzhou.",
+        "Velnotinib, an oral inhibitor coded TQ-A9, is made in Suzhou.",
+    ],
+)
+def test_code_name_cues_join_the_drug(nlp: Language, text: str) -> None:
+    drugs = merged(nlp, text)
+    assert [d.aliases for d in drugs] == [["TQ-A9"]]
+
+
+def test_brand_given_to_the_drug_a_pronoun_refers_to(nlp: Language) -> None:
+    text = (
+        "The FDA cleared dorazumab in May. China approved it in June under the brand name Doravi."
+    )
+    drugs = merged(nlp, text)
+    assert [(d.name, d.aliases) for d in drugs] == [("dorazumab", ["Doravi"])]
+
+
+def test_name_opening_a_sentence_defined_by_its_class(nlp: Language) -> None:
+    text = "Two firms bid. Lanmiao, a recombinant zoster vaccine from Hubei, won the tender."
+    assert spans(nlp, text) == ["Lanmiao"]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Two firms bid. Meanwhile, a recombinant zoster vaccine from Hubei won the tender.",
+        "Two firms bid. Recently, a new vaccine from Hubei won the tender.",
+        "Two firms bid. Wang, a sales agent for the firm, said so.",
+    ],
+)
+def test_adverbs_and_people_opening_a_sentence_are_not_names(nlp: Language, text: str) -> None:
+    assert spans(nlp, text) == []
+
+
+def test_imaging_agent_defines_a_product_name(nlp: Language) -> None:
+    text = "The firm also sells Qingtai, a gallium-68 PET imaging agent approved in 2021."
+    assert spans(nlp, text) == ["Qingtai"]
+
+
+def test_platform_word_inside_a_lower_case_vaccine_name(nlp: Language) -> None:
+    text = "It also has a quadrivalent mRNA influenza vaccine in a Phase 2 study."
+    assert spans(nlp, text) == ["quadrivalent mRNA influenza vaccine"]
+    assert spans(nlp, "Seasonal mRNA influenza vaccines are a growing class.") == []
+
+
+def test_inn_defined_by_its_class_is_found_again_later(nlp: Language) -> None:
+    text = "The firm licensed dalvorine, an antidepressant, in May. A trial of dalvorine began."
+    assert spans(nlp, text) == ["dalvorine", "dalvorine"]

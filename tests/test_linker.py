@@ -228,3 +228,68 @@ def test_stage_of_a_series_code_goes_to_that_code() -> None:
     )
     assert d["DLV-19"].stages == ["phase_1"]
     assert d["dalvacept"].stages == ["phase_2"]
+
+
+# --- round 3: reference products, the sentence before, dosage-form descriptions
+
+
+def test_reference_product_of_a_biosimilar_takes_no_stage() -> None:
+    d = pipeline(
+        "Regulators approved Pellora (zanitumab-kqpr), a biosimilar to Zantavo (zanitumab). "
+        "Pellora may replace its reference product, Zantavo, for all of its approved uses. "
+        "Doctors switched patients between Pellora and Zantavo. "
+        "A comparative Phase 3 study had shown equal response rates."
+    )
+    assert d["zanitumab-kqpr"].stages == ["phase_3", "approved"]
+    assert d["zanitumab"].stages == []
+
+
+def test_stage_in_the_sentence_after_the_one_naming_the_drug() -> None:
+    d = pipeline(
+        "Qiheng sells dorazumab and kavitinib in China. "
+        "Velnotinib, its newest molecule, was developed in Suzhou with a local hospital. "
+        "Qiheng said a Phase 3 trial is expected to start next year."
+    )
+    assert d["Velnotinib"].stages == ["phase_3"]
+    assert d["dorazumab"].stages == [] and d["kavitinib"].stages == []
+
+
+def test_sentence_with_its_own_unnamed_product_does_not_borrow_the_drug_before() -> None:
+    d = pipeline(
+        "Qiheng sells dorazumab and kavitinib in China. "
+        "Velnotinib, its newest molecule, was developed in Suzhou with a local hospital. "
+        "A recombinant zoster vaccine from the same lab began a Phase 1 trial in May."
+    )
+    assert d["Velnotinib"].stages == []
+
+
+def test_dosage_form_descriptions_name_the_products() -> None:
+    d = pipeline(
+        "Regulators cleared Hanxiang Zhike Granules for cough and Anmian Ningshen Oral Liquid "
+        "for insomnia. The granules were tested in a Phase 3 trial, while the oral liquid "
+        "was approved after a Phase 2 trial."
+    )
+    assert d["Hanxiang Zhike Granules"].stages == ["phase_3"]
+    assert set(d["Anmian Ningshen Oral Liquid"].stages) == {"phase_2", "approved"}
+
+
+def test_trial_combining_two_drugs_stages_both() -> None:
+    d = pipeline("A Phase 2 trial combining velnotinib with dorazumab will open in May.")
+    assert d["velnotinib"].stages == ["phase_2"]
+    assert d["dorazumab"].stages == ["phase_2"]
+
+
+def test_trial_of_a_drug_with_background_therapy_stages_only_that_drug() -> None:
+    d = pipeline("A Phase 2 trial of velnotinib in combination with dorazumab will open in May.")
+    assert d["velnotinib"].stages == ["phase_2"]
+    assert d["dorazumab"].stages == []
+
+
+def test_enumeration_with_makers_and_indications_between_names() -> None:
+    d = pipeline(
+        "Also approved were Hanxiang Zhike Granules from Hebei Lianqiao Pharmaceutical Co., "
+        "for acute cough, and Anmian Ningshen Oral Liquid from Guizhou Baicao "
+        "Pharmaceutical Co., for insomnia."
+    )
+    assert d["Hanxiang Zhike Granules"].stages == ["approved"]
+    assert d["Anmian Ningshen Oral Liquid"].stages == ["approved"]

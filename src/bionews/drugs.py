@@ -60,6 +60,23 @@ class InnStems:
     stoplist: frozenset[str]
     gene_first: tuple[str, ...] = ()  # "-gene" of "nadofaragene firadenovec"
     gene_second: tuple[str, ...] = ()  # "-vec" of the same
+    second_stems: tuple[str, ...] = ()  # "-tecan" of "nelvatuzumab sovatecan"
+
+    def tail_joins(self, first: str, second: str) -> bool:
+        """Whether ``second`` is the tail of a two-word INN that starts with ``first``.
+
+        A listed tail ("alfa", "vedotin", "mesylate") always joins; a tail known
+        only by its stem (an ADC payload "-tecan", a chelator "-xetan") joins only
+        an INN, because alone such a word is a drug of its own ("irinotecan").
+        """
+        b = second.lower()
+        if b in self.second_words or self.gene_pair(first, second):
+            return True
+        return (
+            b.isalpha()
+            and any(b.endswith(s) for s in self.second_stems)
+            and self.modality(first) is not None
+        )
 
     def gene_pair(self, first: str, second: str) -> bool:
         """Whether two words are one two-word gene-therapy INN ("rovimogene pelparvovec").
@@ -114,6 +131,7 @@ def inn_stems() -> InnStems:
         stoplist=frozenset(w.lower() for w in raw.get("stoplist", [])),
         gene_first=tuple(raw.get("gene_first_stems", ())),
         gene_second=tuple(raw.get("gene_second_stems", ())),
+        second_stems=tuple(raw.get("second_word_stems", ())),
     )
 
 
@@ -209,6 +227,15 @@ def _pathogen_abbreviations() -> tuple[re.Pattern[str], dict[str, str]]:
     return re.compile(rf"\b(?:{alts})\b"), table
 
 
+@lru_cache(maxsize=1)
+def _radionuclide_prefix() -> re.Pattern[str]:
+    """The element and isotope before a radioligand's carrier INN, lower case."""
+    alts = "|".join(re.escape(e) for e in patterns()["radionuclide_elements"])
+    return re.compile(
+        rf"^(?:{alts})\s+(?:\(\s*\d{{1,3}}m?[a-z]{{1,2}}\s*\)|[a-z]{{1,2}}\s+\d{{1,3}}m?)\s+(?=\S)"
+    )
+
+
 def _abbreviate_pathogens(s: str) -> str:
     rx, table = _pathogen_abbreviations()
     return rx.sub(lambda m: table[m.group(0)], s)
@@ -227,6 +254,8 @@ def drug_key(name: str) -> str:
     "hpv"), because one article names the same vaccine both ways.
     """
     s = unicodedata.normalize("NFKC", name).lower().strip()
+    # "lutetium (177Lu) zadotretide" and a later "zadotretide" are one drug.
+    s = _radionuclide_prefix().sub("", s)
     stripped = _TRAILING_PAREN.sub("", s)
     if stripped.strip():
         s = stripped
@@ -399,6 +428,7 @@ _INITIAL = re.compile(r"^[A-Z]\.$")
 _CAMEL = re.compile(r"^[A-Z][a-z]+[A-Z][A-Za-z]*$")
 
 
+_ISOTOPE = re.compile(r"^\d{1,3}m?[A-Z][a-z]?$")  # "177Lu", "99mTc", "18F"
 _YEAR_TAIL = re.compile(r"^[A-Za-z]+(\d{4})$")
 _CODE_PREFIX = re.compile(r"^([A-Za-z]{2,})-?\d")
 
@@ -533,6 +563,15 @@ class DrugFinder:
         self.vaccine_strong = frozenset(p["vaccine_strong_words"])
         self.pathogens = frozenset(p["pathogen_words"])
         self.vaccine_min = int(p["vaccine_proper_min_tokens"])
+        self.inn_reference_followers = frozenset(p["inn_reference_followers"])
+        self.vaccine_platforms = frozenset(p["vaccine_platform_words"])
+        self.sentence_openers = frozenset(p["sentence_opener_words"])
+        self.qualified_heads = frozenset(p["qualified_class_heads"])
+        self.head_qualifiers = frozenset(p["class_head_qualifiers"])
+        self.code_intro_phrases = tuple(tuple(ph.split()) for ph in p["code_intro_phrases"])
+        self.code_heads = self.apposition_heads | frozenset(p["code_only_apposition_heads"])
+        self.suffix_stop = frozenset(p["biosimilar_suffix_stoplist"])
+        self.elements = frozenset(p["radionuclide_elements"])
 
     # -- the pieces -------------------------------------------------------
 
@@ -544,21 +583,76 @@ class DrugFinder:
         return end < len(doc) and doc.lower[end] in self.company_words
 
     def _inns(self, doc: TokenTable) -> list[_Cand]:
+        """INNs by their WHO stem, with the words that belong to the name.
+
+        A two-word INN takes its tail ("trastuzumab deruxtecan", "zonitresgene
+        autoleucel"), a biosimilar its four-letter FDA suffix ("vexilizumab-mxtr"),
+        a radioligand its radionuclide ("lutetium (177Lu) zadotretide").
+        :meth:`_not_names` then drops the stem words that name no drug.
+        """
         out: list[_Cand] = []
         min_len = self.inn_min_len
+        n = len(doc)
         for i, word in enumerate(doc.text_of):
             if len(word) < min_len or self.stems.modality(word) is None:
                 continue
             if self._before_company_word(doc, i + 1):
                 continue
             end = i + 1
-            if end < len(doc) and (
-                doc.lower[end] in self.stems.second_words
-                or self.stems.gene_pair(word, doc.text_of[end])
-            ):
+            if end < n and self.stems.tail_joins(word, doc.text_of[end]):
                 end += 1
-            out.append(_Cand(i, end, "inn", _PRIO["inn"]))
+            end = self._biosimilar_suffix(doc, end)
+            out.append(_Cand(self._radionuclide_start(doc, i), end, "inn", _PRIO["inn"]))
         return out
+
+    def _not_names(self, doc: TokenTable, cands: list[_Cand]) -> list[_Cand]:
+        """Stem words that name no drug: a two-word INN's tail alone ("autoleucel"),
+        or a word before "receptor" or "analogues" ("somatostatin receptor type 2",
+        "somatostatin analogues"), which names a target or a class."""
+        n = len(doc)
+        return [
+            c
+            for c in cands
+            if not (c.end - c.start == 1 and doc.lower[c.start] in self.stems.second_words)
+            and not (c.end < n and doc.lower[c.end] in self.inn_reference_followers)
+        ]
+
+    def _biosimilar_suffix(self, doc: TokenTable, end: int) -> int:
+        """End of an FDA biosimilar suffix glued to an INN ending at ``end``: "-mxtr".
+
+        The suffix is four meaningless lower-case letters; an English word in that
+        place ("adalimumab-like", "-free") is a compound, not a suffix.
+        """
+        if end + 1 >= len(doc) or doc.text_of[end] != "-" or doc[end - 1].whitespace_:
+            return end
+        suffix = doc.text_of[end + 1]
+        if doc[end].whitespace_ or not (len(suffix) == 4 and suffix.isalpha() and suffix.islower()):
+            return end
+        if suffix in self.suffix_stop:
+            return end
+        if end + 2 < len(doc) and doc.text_of[end + 2] == "-" and not doc[end + 1].whitespace_:
+            return end  # "-mxtr-treated": a longer compound
+        return end + 2
+
+    def _radionuclide_start(self, doc: TokenTable, i: int) -> int:
+        """Start of a radioligand INN whose INN word is token ``i``.
+
+        WHO writes the radionuclide before the carrier: "lutetium (177Lu)
+        zadotretide", and US labels "lutetium Lu 177 zadotretide"; both are one name.
+        """
+        if (
+            i >= 4
+            and doc.text_of[i - 3] == "("
+            and doc.text_of[i - 1] == ")"
+            and doc.lower[i - 4] in self.elements
+            and _ISOTOPE.match(doc.text_of[i - 2])
+        ):
+            return i - 4
+        if i >= 3 and doc.lower[i - 3] in self.elements:
+            symbol, mass = doc.text_of[i - 2], doc.text_of[i - 1]
+            if symbol.istitle() and len(symbol) <= 2 and re.fullmatch(r"\d{1,3}m?", mass):
+                return i - 3
+        return i
 
     def _codes(self, doc: TokenTable, sent_ids: list[int], cores: list[_Cand]) -> list[_Cand]:
         """Code names (GR1803, SHR-A1811, BNT162b2), kept only where drugs are discussed.
@@ -701,15 +795,47 @@ class DrugFinder:
         while j >= 0 and sent_ids[j] == sid and doc.text_of[j] in {",", "(", '"', "“", "'"}:
             j -= 1
         if j >= 0 and sent_ids[j] == sid:
-            if doc.lower[j] in self.code_intro:
+            if doc.lower[j] in self.code_intro or self._intro_phrase_ends(doc, j):
                 return True
-            if doc.lower[j] == "as" and j > 0 and doc.lower[j - 1] in {"known", "coded"}:
-                return True
+            if doc.lower[j] == "as" and j > 0:
+                # "known as", "coded as", "known internally as"
+                k = j - 1
+                if k > 0 and doc.lower[k].endswith("ly") and doc.lower[k - 1] == "known":
+                    k -= 1
+                if doc.lower[k] in {"known", "coded"}:
+                    return True
         if e + 1 < n and (doc.text_of[e] == "," or doc.lower[e] in {"is", "was"}):
-            k = e + 1
-            if doc.lower[k] in {"a", "an", "the"}:
-                return self._apposition_head(doc, sent_ids, k + 1, self.apposition_heads)
+            k = self._after_determiner(doc, e + 1)
+            if k is not None:
+                return self._apposition_head(doc, sent_ids, k, self.code_heads)
         return False
+
+    def _intro_phrase_ends(self, doc: TokenTable, j: int) -> bool:
+        """Whether a two-word class noun that introduces a code ends at token ``j``:
+        "a PD-1/IL-2 fusion protein, XYZ-08" (a "protein" alone may be a target)."""
+        return any(
+            j >= len(ph) - 1 and tuple(doc.lower[j - len(ph) + 1 : j + 1]) == ph
+            for ph in self.code_intro_phrases
+        )
+
+    def _after_determiner(self, doc: TokenTable, k: int) -> int | None:
+        """The token after the determiner that opens an apposition at ``k``: "a",
+        "the", "its", or a possessive name ("Baishi's generic version of ..."); None
+        when no determiner opens there."""
+        n = len(doc)
+        if k >= n:
+            return None
+        low = doc.lower[k]
+        if low in {"a", "an", "the", "its", "their", "our"}:
+            return k + 1
+        if (
+            k + 2 < n
+            and doc.text_of[k].istitle()
+            and doc.text_of[k].isalpha()
+            and doc.lower[k + 1] in {"'s", "’s"}
+        ):
+            return k + 2
+        return None
 
     def _names_a_trial(self, doc: TokenTable, sent_ids: list[int], s: int) -> bool:
         """Whether the nearest noun before a code, within a few words, is a trial word.
@@ -757,8 +883,10 @@ class DrugFinder:
                 continue
             if low in self.apposition_stops:
                 return False
-            if low in self.code_after_block and not (i + 1 < n and doc.text_of[i + 1] == "-"):
-                return False  # "a cell line", but "a rapid-acting insulin" goes on
+            if low in self.code_after_block and not (
+                i + 1 < n and (doc.text_of[i + 1] == "-" or doc.lower[i + 1] in heads)
+            ):
+                return False  # "a cell line", but "a rapid-acting insulin", "a gene therapy" go on
         return False
 
     def _appositive_inns(self, doc: TokenTable, sent_ids: list[int]) -> list[_Cand]:
@@ -796,19 +924,25 @@ class DrugFinder:
         """
         out: list[_Cand] = []
         n = len(doc)
-        for i in range(1, n - 3):
+        for i in range(0, n - 3):
             if doc.text_of[i + 1] != "," or doc.lower[i + 2] not in {"a", "an"}:
                 continue
             word = doc.text_of[i]
             if not (len(word) >= 4 and word.isalpha() and word.istitle()):
                 continue
-            prev = doc.text_of[i - 1]
-            if sent_ids[i - 1] != sent_ids[i] or prev[:1].isupper() or prev in {"'s", "’s"}:
-                continue
             low = doc.lower[i]
+            if i == 0 or sent_ids[i - 1] != sent_ids[i]:
+                # First word of a sentence: "Meanwhile, a vaccine ..." opens with
+                # an adverb, "Xinfu, a vaccine ..." with a name.
+                if low.endswith("ly") or low in self.sentence_openers:
+                    continue
+            else:
+                prev = doc.text_of[i - 1]
+                if prev[:1].isupper() or prev in {"'s", "’s"}:
+                    continue
+                if doc.lower[i - 1] in self.determiners:
+                    continue
             if low in self.inn_not or low in self.company_words or low in self.pathogens:
-                continue
-            if doc.lower[i - 1] in self.determiners:
                 continue
             if self._class_phrase(doc, sent_ids, i + 3):
                 out.append(_Cand(i, i + 1, "brand", _PRIO["brand"]))
@@ -833,10 +967,15 @@ class DrugFinder:
             word, low = doc.text_of[i], doc.lower[i]
             if word == "-" or (i > k and doc.text_of[i - 1] == "-"):
                 continue  # "rapid-acting", "once-weekly": one modifier
-            if low in self.apposition_heads:
+            if low in self.apposition_heads or (
+                low in self.qualified_heads and i > k and doc.lower[i - 1] in self.head_qualifiers
+            ):
                 last_head = True
                 continue
             if low in {"and", "or", "&"}:
+                continue
+            if low in self.head_qualifiers:
+                last_head = False  # "imaging" of "imaging agent" is no verb
                 continue
             if low.endswith(("ed", "ly")) and word.isalpha():
                 if last_head:
@@ -1175,7 +1314,13 @@ class DrugFinder:
                     start = k
                     j = k - 1
                     continue
-                if t.text == "-" or t.is_lower or t.is_upper or t.like_num:
+                if (
+                    t.text == "-"
+                    or t.is_lower
+                    or t.is_upper
+                    or t.like_num
+                    or t.lower_ in self.vaccine_platforms  # "quadrivalent mRNA influenza vaccine"
+                ):
                     if t.lower_ in self.run_stop or (t.is_punct and t.text != "-"):
                         break
                     j -= 1
@@ -1299,11 +1444,12 @@ class DrugFinder:
         return out
 
     def _propagate(self, doc: TokenTable, cands: list[_Cand]) -> list[_Cand]:
-        """Later mentions of a brand, code or acronym found once by its context."""
+        """Later mentions of a brand, code, acronym or INN found once by its context
+        ("tovanistat, an oral inhibitor" defines the word for the whole article)."""
         forms = {
             doc.span_text(c.start, c.end): c.kind
             for c in cands
-            if c.kind in {"brand", "acronym", "code", "camel"} and c.end - c.start == 1
+            if c.kind in {"brand", "acronym", "code", "camel", "inn"} and c.end - c.start == 1
         }
         out: list[_Cand] = []
         if not forms:
@@ -1332,7 +1478,8 @@ class DrugFinder:
     def find(self, spacy_doc: Doc) -> list[Span]:
         sent_ids = _sentence_ids(spacy_doc)
         doc = TokenTable(spacy_doc)
-        cores = self._gazetteer(doc) + self._inns(doc) + self._appositive_inns(doc, sent_ids)
+        inns = self._not_names(doc, self._inns(doc))
+        cores = self._gazetteer(doc) + inns + self._appositive_inns(doc, sent_ids)
         cores += self._insulins(doc) + self._appositive_names(doc, sent_ids)
         cores += self._codes(doc, sent_ids, cores)
         cores += self._trial_objects(doc, sent_ids)
@@ -1497,11 +1644,23 @@ def _join_introduced_names(
         if near:
             uf.join(i, min(near)[1])
             continue
-        np_m = anaphor_rx.search(text, s0, s.start_char)
+        np_m = anaphor_rx.search(text, s0, s.start_char) or _pronoun_rx().search(
+            text, s0, s.start_char
+        )
         if np_m is not None:
             j = _referent(spans, np_m.start(), text, np_text=np_m.group(0))
             if j is not None and keys[j] != keys[i]:
                 uf.join(i, j)
+
+
+@lru_cache(maxsize=1)
+def _apposition_gap() -> re.Pattern[str]:
+    return re.compile(patterns()["alias_apposition_gap_regex"])
+
+
+@lru_cache(maxsize=1)
+def _pronoun_rx() -> re.Pattern[str]:
+    return re.compile(patterns()["pronoun_referent_regex"])
 
 
 def _alias_owner(
@@ -1516,7 +1675,12 @@ def _alias_owner(
     for j in range(i - 1, -1, -1):
         t = spans[j]
         if t.end_char <= cue_start:
-            if keys[j] != keys[i] and _BEFORE_CUE.fullmatch(text, t.end_char, cue_start):
+            # "Pelmora, also known as PLM-104"; "Pelmora, an oral inhibitor coded
+            # PLM-104": the cue names the drug its apposition describes.
+            if keys[j] != keys[i] and (
+                _BEFORE_CUE.fullmatch(text, t.end_char, cue_start)
+                or _apposition_gap().fullmatch(text, t.end_char, cue_start)
+            ):
                 return j
             break
     s0, _ = _sentence_window(text, cue_start, cue_start)

@@ -35,8 +35,9 @@ from .tokens import doc_text, sentence_bounds
 # Text between two drug names that keeps them in one enumeration: a connector,
 # optionally a short descriptor ("and VEGFR inhibitor apatinib") or an indication
 # phrase before it ("X for lymphoma and Y"), and no word that starts a new clause.
+# Organisation names in the gap are read as ORG ("X from ORG, for Y, and Z").
 _ENUM_GAP = re.compile(
-    r"^\s*(?:(?:for|in|against|to treat)\s+[^,;]{1,40}?)?\s*"
+    r"^\s*(?:(?:from|by)\s+ORG\s*,?\s*)?(?:(?:for|in|against|to treat)\s+[^,;]{1,40}?)?\s*"
     r"(?:/|\+|&|,|(?:,\s*)?(?:and|or|as well as|plus|combined with|in combination with|with)\b)"
     r"\s*(?:[\w/-]+(?:['’]s)?\s+){0,3}$|^[\s/+&]*$",
     re.IGNORECASE,
@@ -52,7 +53,7 @@ _CLAUSE_BREAK = re.compile(
 # "approvals for three innovative drugs: X, Y and Z", "Phase III study evaluating X".
 _FORWARD = re.compile(
     r"^[\s-]*(?:\w+[\s-]+){0,5}?(?:for|of|on|with|evaluating|testing|investigating|"
-    r"assessing|covering|involving)\b(?P<rest>[^.;!?]{0,90})$",
+    r"assessing|covering|involving|combining|pairing)\b(?P<rest>[^.;!?]{0,90})$",
     re.IGNORECASE,
 )
 _PARENS = re.compile(r"\([^()]*\)|\[[^\[\]]*\]")
@@ -79,6 +80,14 @@ _PLURAL_THINGS = re.compile(
     r"molecules|compounds|therapies|vaccines|medicines|treatments|initiatives)\b|"
     r"\b[Aa]n?\s+(?:new\s+|novel\s+)?(?:drug|vaccine|candidate|therapy|treatment|medicine)\b",
 )  # case-sensitive: "Medical Products Administration" is a name, not unnamed products
+# A sentence with its own unnamed subject ("A recombinant RSV vaccine began a
+# Phase I trial", "The firm's first product, an mRNA vaccine, was authorised"):
+# its stage is that product's, not the drug of the sentence before.
+_UNNAMED_SUBJECT = re.compile(
+    r"\b(?:an?|another)\s+(?:[\w/-]+\s+){0,7}?(?:vaccine|drug|therapy|candidate|product|"
+    r"antibody|medicine|treatment|inhibitor|molecule|asset|compound|conjugate|biosimilar)s?\b",
+    re.IGNORECASE,
+)
 _MODIFIES_PLURAL = re.compile(
     r"^[\s-]*(?:(?!(?:for|of|to|in|on|at|by|with|from)\b)[\w-]+\s+){0,3}?(?:drugs|candidates|products|projects|programs|programmes|"
     r"assets|molecules|compounds|therapies|vaccines|medicines|portfolio|pipeline)\b",
@@ -111,6 +120,10 @@ _NEW_SUBJECT_ARTICLE = re.compile(
 )
 _TRIAL_AFTER = re.compile(
     r"^[\s-]*(?:[\w-]+\s+){0,2}?(?:trials?|stud(?:y|ies)|tests?|testing)\b", re.IGNORECASE
+)
+# "a Phase 2 trial combining X with Y": both are tested, "with" joins the partners.
+_TESTED_COMBO = re.compile(
+    r"\b(?:combining|pairing|combination\s+of|co-administering)\b", re.IGNORECASE
 )
 _SHARED_BY_LIST = re.compile(r"\b(?:both|all|each|respectively)\b", re.IGNORECASE)
 # A drug given with the one a trial is "of" or "for" is background therapy, not
@@ -157,6 +170,28 @@ def _new_subject(gap: str, after: str) -> bool:
     if _NEW_SUBJECT.search(gap):
         return True
     return bool(_NEW_SUBJECT_ARTICLE.search(gap)) and not _TRIAL_AFTER.match(after)
+
+
+@lru_cache(maxsize=1)
+def _reference_cue() -> re.Pattern[str]:
+    """Words right before a drug that make it a biosimilar's reference product."""
+    from .drugs import patterns
+
+    return re.compile(patterns()["reference_product_regex"])
+
+
+@lru_cache(maxsize=1)
+def _form_description() -> re.Pattern[str]:
+    """ "the granules", "the oral liquid": a dosage form standing for the product."""
+    from .drugs import dosage_forms
+
+    alts = "|".join(re.escape(f).replace(r"\ ", r"\s+") for f in dosage_forms())
+    return re.compile(rf"\b(?:the|these|those|this)\s+(?P<form>{alts})\b", re.IGNORECASE)
+
+
+def _ends_with_form(drug: Drug, form: str) -> bool:
+    want = " ".join(form.lower().split())
+    return any(" ".join(f.lower().split()).endswith(" " + want) for f in (drug.name, *drug.aliases))
 
 
 def _enumerates(gap: str, *, forward: bool = False) -> bool:
@@ -313,16 +348,63 @@ class Linker:
         return out
 
     @staticmethod
-    def _topic_drug(drugs: list[Drug]) -> int | None:
-        """The drug an article is about, if one clearly dominates its mentions."""
-        if not drugs:
+    def _topic_drug(drugs: list[Drug], reference: Sequence[bool]) -> int | None:
+        """The drug an article is about, if one clearly dominates its mentions.
+
+        A biosimilar's reference product is named as often as the biosimilar but
+        is never what the article reports on, so it does not compete.
+        """
+        counts = sorted(
+            ((len(d.mentions), i) for i, d in enumerate(drugs) if not reference[i]), reverse=True
+        )
+        if not counts:
             return None
-        counts = sorted(((len(d.mentions), i) for i, d in enumerate(drugs)), reverse=True)
         top, idx = counts[0]
-        if len(drugs) == 1:
+        if len(counts) == 1:
             return idx
         second = counts[1][0]
         return idx if top >= 3 and top >= 2 * second + 1 else None
+
+    @staticmethod
+    def _references(drugs: list[Drug], text: str) -> list[bool]:
+        """Which drugs the article names as a biosimilar's reference product ("a
+        biosimilar to X", "its reference product, X"). They are comparators: a stage
+        in a sentence that also names the biosimilar is the biosimilar's."""
+        cue = _reference_cue()
+        out = [
+            any(cue.search(text, max(0, m.start - 50), m.start) for m in d.mentions) for d in drugs
+        ]
+        return out if not all(out) else [False] * len(drugs)
+
+    @staticmethod
+    def _gap_filler(
+        org_refs: Sequence[_Ref], ind_spans: Sequence[tuple[int, int]], text: str
+    ) -> Callable[[int, int], str]:
+        """``text[a:b]`` with organisation names read as ORG, so that "X from Hebei
+        Y Pharmaceutical Co., for Z, and W" keeps X and W in one list (the full stop
+        of "Co." would otherwise end the clause)."""
+        spans = sorted([(o.start, o.end) for o in org_refs] + list(ind_spans))
+        org_set = {(o.start, o.end) for o in org_refs}
+        starts_ = [a for a, _ in spans]
+
+        def gap(a: int, b: int) -> str:
+            k = bisect_right(starts_, a - 1)
+            if k >= len(spans) or spans[k][0] >= b:
+                return text[a:b]
+            parts: list[str] = []
+            pos = a
+            for s0, s1 in spans[k:]:
+                if s0 >= b:
+                    break
+                if s0 < pos or s1 > b:
+                    continue
+                parts.append(text[pos:s0])
+                parts.append("ORG" if (s0, s1) in org_set else "IND")
+                pos = s1
+            parts.append(text[pos:b])
+            return "".join(parts)
+
+        return gap
 
     def __call__(self, doc: Doc) -> Doc:
         from .drugs import merge_drugs
@@ -362,13 +444,24 @@ class Linker:
             s = sent_of[u]
             return [k for k, sk in enumerate(sent_of) if sk == s]
 
-        def enumeration(refs: Sequence[_Ref], k: int, step: int) -> list[_Ref]:
-            """refs[k] and its neighbours joined to it by 'and', commas, brackets."""
+        ind_spans = list(doc.spans.get("indications", ()))
+        gap_text = self._gap_filler(
+            org_refs, [(sp.start_char, sp.end_char) for sp in ind_spans], text
+        )
+        reference = self._references(drugs, text)
+
+        def enumeration(
+            refs: Sequence[_Ref], k: int, step: int, *, tested: bool = False
+        ) -> list[_Ref]:
+            """refs[k] and its neighbours joined to it by 'and', commas, brackets;
+            reading forward, "with" ends the list unless the trial is ``tested``
+            as a combination ("a trial combining X with Y")."""
             out = [refs[k]]
             j = k
             while 0 <= j + step < len(refs):
                 a, b = (refs[j + step], refs[j]) if step < 0 else (refs[j], refs[j + step])
-                if a.idx != b.idx and not _enumerates(text[a.end : b.start], forward=step > 0):
+                forward = step > 0 and not tested
+                if a.idx != b.idx and not _enumerates(gap_text(a.end, b.start), forward=forward):
                     break
                 j += step
                 out.append(refs[j])
@@ -394,7 +487,7 @@ class Linker:
                 return []
             return [last]
 
-        topic = self._topic_drug(drugs)
+        topic = self._topic_drug(drugs, reference)
 
         def cataphoric(u: int) -> list[_Ref]:
             """The drug named by apposition at the start of the next sentence."""
@@ -414,20 +507,70 @@ class Linker:
             return text[starts[us[0]] : unit_bounds(us[-1])[1]]
 
         def described(u: int, pos: int) -> list[_Ref]:
-            """The drug a definite description of the sentence names ("the influenza
-            vaccine" after "a quadrivalent influenza subunit vaccine"): the most
-            recent drug before ``pos`` whose name holds all its content words."""
-            for m in _DEFINITE.finditer(sentence_text(u)):
-                words = _descriptor_words(m.group(1))
-                if not words:
-                    continue
-                head = m.group(2).lower().rstrip("s")
-                for r in reversed([r for r in drug_refs if r.end <= pos]):
-                    d = drugs[r.idx]
-                    names = _name_words(d)
-                    if words <= names and (head in names or head == (d.modality or "")):
-                        return [r]
-            return []
+            """The drug a definite description of the sentence names: the one
+            nearest before the stage, else the first after it.
+
+            "the influenza vaccine" after "a quadrivalent influenza subunit vaccine"
+            names the most recent drug whose name holds all its content words; "the
+            granules" or "the oral liquid" names the one product of the article
+            whose name ends in that dosage form ("... Granules tested in Phase III,
+            while the oral liquid was approved").
+            """
+            lo = starts[sentence_units(u)[0]]
+            sent = sentence_text(u)
+            found: list[tuple[int, _Ref]] = []
+            for m in _DEFINITE.finditer(sent):
+                r = by_words(m.group(1), m.group(2), pos)
+                if r is not None:
+                    found.append((lo + m.start(), r))
+            for m in _form_description().finditer(sent):
+                r = by_form(m.group("form"), pos)
+                if r is not None:
+                    found.append((lo + m.start(), r))
+            before = [f for f in found if f[0] < pos]
+            if before:
+                return [max(before, key=lambda f: f[0])[1]]
+            return [min(found, key=lambda f: f[0])[1]] if found else []
+
+        def by_words(description: str, head_word: str, pos: int) -> _Ref | None:
+            words = _descriptor_words(description)
+            if not words:
+                return None
+            head = head_word.lower().rstrip("s")
+            for r in reversed([r for r in drug_refs if r.end <= pos]):
+                d = drugs[r.idx]
+                names = _name_words(d)
+                if words <= names and (head in names or head == (d.modality or "")):
+                    return r
+            return None
+
+        def by_form(form: str, pos: int) -> _Ref | None:
+            owners = [i for i, d in enumerate(drugs) if _ends_with_form(d, form)]
+            if len(owners) != 1:
+                return None
+            mentions = [r for r in drug_refs if r.idx == owners[0]]
+            earlier = [r for r in mentions if r.end <= pos]
+            return earlier[-1] if earlier else mentions[0]
+
+        def previous_sentence(u: int, *, named_only: bool) -> list[_Ref]:
+            """The drug the sentence before is about, for a stage in a sentence that
+            names none and does not refer back in words ("X was developed by Y. Y
+            said a Phase III trial will start in 2026"): the one drug it names
+            (reference products aside), else (unless ``named_only``, a weaker
+            reading tried last) the drug it refers back to itself ("The drug
+            blocks factor B. In a Phase III study, ...")."""
+            s_prev = sent_of[u] - 1
+            if s_prev < 0:
+                return []
+            lo, hi = self._sent_spans[s_prev]
+            named = [r for r in drug_refs if lo <= r.start < hi]
+            if named:
+                own = [r for r in named if not reference[r.idx]]
+                return own[-1:] if len({r.idx for r in own}) == 1 else []
+            first = unit(lo)
+            if named_only or _PLURAL_THINGS.search(sentence_text(first)):
+                return []
+            return anaphoric(first, lo)
 
         def compared_set(refs: Sequence[_Ref], after: list[int], end: int) -> list[_Ref]:
             """The drugs listed after "the other two are" later in the sentence."""
@@ -460,11 +603,14 @@ class Linker:
                     (r for k in cand_units for r in refs_by_unit.get(k, ())),
                     key=lambda r: r.start,
                 )
+                # A reference product beside its biosimilar is only the comparator.
+                refs = [r for r in refs if not reference[r.idx]] or refs
                 if not refs:
                     continue
                 after = [k for k, r in enumerate(refs) if r.start >= end]
                 if after and _links_forward(text[end : refs[after[0]].start]):
-                    return enumeration(refs, after[0], +1), False
+                    tested = bool(_TESTED_COMBO.search(text[end : refs[after[0]].start]))
+                    return enumeration(refs, after[0], +1, tested=tested), False
                 before = [k for k, r in enumerate(refs) if r.end <= pos]
                 if before and _new_subject(text[refs[before[-1]].end : pos], text[end : end + 40]):
                     return [], False
@@ -485,10 +631,16 @@ class Linker:
                 # "it will run Phase I trials for those candidates": the sentence is
                 # about unnamed programmes, whatever "it" refers to.
                 return [], True
-            found = anaphoric(u, pos) or cataphoric(u) or by_indication(u)
+            unnamed = bool(_UNNAMED_SUBJECT.search(sentence_text(u)))
+            found = anaphoric(u, pos) or cataphoric(u)
+            if not found and not unnamed:
+                found = previous_sentence(u, named_only=True)
+            found = found or by_indication(u)
             if not found and topic is not None:
                 # A stage in a sentence naming no drug, in an article about one drug.
                 found = [r for r in drug_refs if r.idx == topic][:1]
+            if not found and not unnamed:
+                found = previous_sentence(u, named_only=False)
             return found, True
 
         def drug_for_indication(pos: int, end: int) -> list[_Ref]:
@@ -511,7 +663,6 @@ class Linker:
             return anaphoric(u, pos)
 
         indications_of: list[list[str]] = [[] for _ in drugs]
-        ind_spans = list(doc.spans.get("indications", ()))
         for span in ind_spans:
             if any(r.start < span.end_char and span.start_char < r.end for r in drug_refs):
                 continue  # "Norovirus" inside "... Norovirus Vaccine" is part of a name
