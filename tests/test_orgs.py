@@ -9,7 +9,7 @@ import spacy
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
-from bionews.orgs import merge_organisations, org_key
+from bionews.orgs import merge_organisations, org_key, span_text
 from bionews.records import ORG_KINDS
 from bionews.scoring import Count, _match, norm_org
 
@@ -23,7 +23,7 @@ def nlp() -> Language:
 
 def found(nlp: Language, text: str) -> list[str]:
     doc = nlp(text)
-    return [s.text for s in doc.spans["orgs"]]
+    return [span_text(s) for s in doc.spans["orgs"]]
 
 
 def merged(nlp: Language, text: str):
@@ -42,6 +42,10 @@ def merged(nlp: Language, text: str):
         ("“Mistral Therapeutics, Inc.”", "mistral therapeutics"),
         ("ＡＢＣ Pharma GmbH", "abc pharma"),
         ("Orion Labs and Company", "orion labs"),
+        ("Skarvik Pharma A/S", "skarvik pharma"),
+        ("Tallinor Biotech AB", "tallinor biotech"),
+        ("Vessen & Hale LLP", "vessen & hale"),
+        ("Brunello Farmaceutici S.p.A.", "brunello farmaceutici"),
     ],
 )
 def test_org_key(name: str, key: str) -> None:
@@ -304,3 +308,334 @@ def test_shared_gold_organisation_f1(nlp: Language, shared_dir) -> None:
             m = _match(pf, gf)
             total.add(Count(tp=len(m), fp=len(pf) - len(m), fn=len(gf) - len(m)))
     assert total.f1 >= 0.92, (total.precision, total.recall)
+
+
+# ----------------------------------------------------------------- sector nouns that end a name
+
+
+@pytest.mark.parametrize(
+    ("text", "names"),
+    [
+        (
+            "Shares of Fenghe Pharmaceutical Engineering rose on Monday.",
+            ["Fenghe Pharmaceutical Engineering"],
+        ),
+        (
+            "The pumps come from Jiangxi Tiantai Medical Equipment, a local maker.",
+            ["Jiangxi Tiantai Medical Equipment"],
+        ),
+        (
+            "Formerly Yunmeng Biological Engineering, the firm now sells vaccines.",
+            ["Yunmeng Biological Engineering"],
+        ),
+        (
+            "Clinics buy from Lanting Health Services in three provinces.",
+            ["Lanting Health Services"],
+        ),
+        (
+            "Its controlling holder, Sichuan Provincial Investment Group, kept 30 percent.",
+            ["Sichuan Provincial Investment Group"],
+        ),
+        (
+            "The fund is run by Chengdu Tianfu Capital Holdings for the district.",
+            ["Chengdu Tianfu Capital Holdings"],
+        ),
+        (
+            "Investors included Aurvik Kapital and the Harrowgate Trust.",
+            ["Aurvik Kapital", "Harrowgate Trust"],
+        ),
+        (
+            "Rendal Pharma Oy signed with Vantor Labs BV and Ostrel Biotech SA.",
+            ["Rendal Pharma Oy", "Vantor Labs BV", "Ostrel Biotech SA"],
+        ),
+        (
+            "Brunello Farmaceutici S.p.A. will make it for Kelmar GmbH & Co. KG in Europe.",
+            ["Brunello Farmaceutici S.p.A.", "Kelmar GmbH & Co. KG"],
+        ),
+        (
+            "Lumara Therapeutics (Suzhou) Co., Ltd. filed the application.",
+            ["Lumara Therapeutics (Suzhou) Co., Ltd."],
+        ),
+    ],
+)
+def test_sector_and_investor_words_extend_names(nlp: Language, text: str, names: list[str]) -> None:
+    assert found(nlp, text) == names
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Genetic Engineering and Tissue Engineering are growing fields.",
+        "Biomedical Engineering students visited the plant.",
+        "The Chinese Pharmaceutical Group of companies met in Beijing.",
+        "Medical Equipment sales rose 12 percent.",
+        "Venture Capital flowed into Health Services last year.",
+        "The Public Trust in vaccines fell.",
+        "The Hubei Provincial Investment Delegation visited the Jiangxi Biomedical Industrial Park.",
+        "Officials of the Chongqing Liangjiang Capital Investment Zone attended.",
+        "The Sichuan Provincial Investment Plan for 2025 was released.",
+        "The Chongqing Medical Equipment Industry Park opened.",
+    ],
+)
+def test_sector_words_alone_are_not_names(nlp: Language, text: str) -> None:
+    assert found(nlp, text) == []
+
+
+# ----------------------------------------------------------------- units of a parent organisation
+
+
+@pytest.mark.parametrize(
+    ("text", "names"),
+    [
+        (
+            "The strain came from the Laboratory of Viral Immunology of the Hunan Academy of "
+            "Agricultural Sciences.",
+            ["Laboratory of Viral Immunology of the Hunan Academy of Agricultural Sciences"],
+        ),
+        (
+            "She teaches at the School of Pharmacy of Lanting University.",
+            ["School of Pharmacy of Lanting University"],
+        ),
+        (
+            "The Department of Oncology of Xinqiao Hospital enrolled 40 patients.",
+            ["Department of Oncology of Xinqiao Hospital"],
+        ),
+        (
+            "Professor Li of the Institute of Botany of the Chinese Academy of Sciences said so.",
+            ["Institute of Botany of the Chinese Academy of Sciences"],
+        ),
+        (
+            "Dr. Chen, director of the Center for Vaccine Research of the Hubei Provincial Center "
+            "for Disease Control and Prevention, spoke.",
+            [
+                "Center for Vaccine Research of the Hubei Provincial Center for Disease Control "
+                "and Prevention"
+            ],
+        ),
+        (
+            "Qiyuan was set up as a unit of the Chinese Academy of Sciences in 1998.",
+            ["Chinese Academy of Sciences"],
+        ),
+        (
+            "The president of the Chinese Academy of Sciences met the chairman of Hubei "
+            "Provincial Investment Group.",
+            ["Chinese Academy of Sciences", "Hubei Provincial Investment Group"],
+        ),
+        (
+            "The chairman of Qiyuan Biotech met the dean of the Medical School of Lanting University.",
+            ["Qiyuan Biotech", "Medical School of Lanting University"],
+        ),
+    ],
+)
+def test_unit_of_parent_is_one_name(nlp: Language, text: str, names: list[str]) -> None:
+    assert found(nlp, text) == names
+
+
+def test_parent_alone_elsewhere_is_its_own_entry(nlp: Language) -> None:
+    text = (
+        "The Institute of Botany of the Chinese Academy of Sciences found the gene. The "
+        "Chinese Academy of Sciences funded it, and the Department of Oncology of Xinqiao "
+        "Hospital will test it. Xinqiao Hospital is in Chongqing."
+    )
+    assert [o.name for o in merged(nlp, text)] == [
+        "Institute of Botany of the Chinese Academy of Sciences",
+        "Chinese Academy of Sciences",
+        "Department of Oncology of Xinqiao Hospital",
+        "Xinqiao Hospital",
+    ]
+
+
+# ----------------------------------------------------------------- "Committee for X for Y" chains
+
+
+@pytest.mark.parametrize(
+    ("text", "names"),
+    [
+        (
+            "The Committee for Advanced Therapies for Rare Conditions backed it.",
+            ["Committee for Advanced Therapies for Rare Conditions"],
+        ),
+        (
+            "Review by the Council for International Organizations of Medical Sciences ended.",
+            ["Council for International Organizations of Medical Sciences"],
+        ),
+        (
+            "The Office for Human Research Protections sent a letter.",
+            ["Office for Human Research Protections"],
+        ),
+        (
+            "The Agency for Health Research and Quality published the review.",
+            ["Agency for Health Research and Quality"],
+        ),
+        (
+            "The Michigan Department of Health and Human Services said so.",
+            ["Michigan Department of Health and Human Services"],
+        ),
+        (
+            "The University of Oxford and Jiayuan Vaccine signed a deal.",
+            ["University of Oxford"],
+        ),
+        (
+            "The Ministry of Commerce and Chinese Premier Li Qiang attended.",
+            ["Ministry of Commerce"],
+        ),
+    ],
+)
+def test_complement_chains(nlp: Language, text: str, names: list[str]) -> None:
+    assert found(nlp, text) == names
+
+
+def test_committee_chain_takes_its_acronym(nlp: Language) -> None:
+    text = (
+        "The Committee for Orphan Medicinal Products for Human Use (COMPHU) met. Later COMPHU "
+        "backed Sandrel Biosciences AB."
+    )
+    orgs = merged(nlp, text)
+    assert [(o.name, o.aliases, len(o.mentions)) for o in orgs] == [
+        ("Committee for Orphan Medicinal Products for Human Use", ["COMPHU"], 3),
+        ("Sandrel Biosciences AB", [], 1),
+    ]
+    assert orgs[0].kind == "government"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The Committee of Experts met twice.",
+        "The Steering Committee of the trial met.",
+        "Medicinal Products for Human Use need more support.",
+    ],
+)
+def test_complement_chain_negatives(nlp: Language, text: str) -> None:
+    assert found(nlp, text) == []
+
+
+# ----------------------------------------------------------------- datelines and headings
+
+
+def test_name_does_not_cross_a_wire_dateline(nlp: Language) -> None:
+    text = "BOSTON--(BUSINESS WIRE)--Quintara Biosciences, Inc. today announced data."
+    doc = nlp(text)
+    orgs = merge_organisations(list(doc.spans["orgs"]))
+    assert [o.name for o in orgs] == ["Quintara Biosciences, Inc."]
+    m = orgs[0].mentions[0]
+    assert (m.start, m.end) == (text.index("Quintara"), text.index(" today"))
+    assert text[m.start : m.end] == m.text
+
+
+def test_dateline_name_gives_short_forms(nlp: Language) -> None:
+    text = (
+        "SHANGHAI, China--(BUSINESS WIRE)--Helmsley Biologics Co., Ltd. said Helmsley will expand."
+    )
+    orgs = merged(nlp, text)
+    assert [(o.name, o.aliases) for o in orgs] == [("Helmsley Biologics Co., Ltd.", ["Helmsley"])]
+
+
+@pytest.mark.parametrize(
+    ("text", "names"),
+    [
+        (
+            "About Ravelle Therapeutics Ravelle Therapeutics, Inc. is a clinical-stage company.",
+            ["Ravelle Therapeutics", "Ravelle Therapeutics, Inc."],
+        ),
+        (
+            "About Ravelle\nRavelle Therapeutics, Inc. is a clinical-stage company.",
+            ["Ravelle", "Ravelle Therapeutics, Inc."],
+        ),
+        (
+            "About Ravelle Ravelle Therapeutics, Inc. is a clinical-stage company.",
+            ["Ravelle Therapeutics, Inc."],
+        ),
+        (
+            "Staff from Walla Walla University visited.",
+            ["Walla Walla University"],
+        ),
+        (
+            "About Hailan Biologics Co., Ltd. Hailan Biologics Co., Ltd. is a vaccine maker.",
+            ["Hailan Biologics Co., Ltd.", "Hailan Biologics Co., Ltd."],
+        ),
+        ("Company Overview Hailan Biologics is a vaccine maker.", ["Hailan Biologics"]),
+        ("Forward-Looking Statements Hailan Biologics cautions readers.", ["Hailan Biologics"]),
+        ("Investor Contact Hailan Biologics Ltd. ir@hailan.example", ["Hailan Biologics Ltd."]),
+        ("Overview Capital invested in it.", ["Overview Capital"]),
+        (
+            "Kelmar GmbH & Co. KG and Zai Tong Co. Ltd. said so.",
+            ["Kelmar GmbH & Co. KG", "Zai Tong Co. Ltd."],
+        ),
+    ],
+)
+def test_heading_joined_to_its_paragraph(nlp: Language, text: str, names: list[str]) -> None:
+    assert found(nlp, text) == names
+
+
+def test_heading_and_body_name_merge(nlp: Language) -> None:
+    text = "About Corlinde Therapeutics Corlinde Therapeutics, Inc. is based in Boston."
+    orgs = merged(nlp, text)
+    assert [(o.name, o.aliases) for o in orgs] == [
+        ("Corlinde Therapeutics, Inc.", ["Corlinde Therapeutics"])
+    ]
+
+
+def test_byline_media_gives_no_short_form(nlp: Language) -> None:
+    text = "By Wang Lei, China Daily | Updated: 2025-03-04\n\nA manager told China Daily so."
+    orgs = merged(nlp, text)
+    assert [(o.name, o.aliases) for o in orgs] == [("China Daily", [])]
+
+
+# ----------------------------------------------------------------- tickers
+
+
+@pytest.mark.parametrize(
+    ("text", "names"),
+    [
+        ("Quintara Biosciences (Nasdaq: QNTR) rose.", ["Quintara Biosciences"]),
+        ("Sandrel Biosciences AB (Nasdaq Stockholm: SNDR) fell.", ["Sandrel Biosciences AB"]),
+        ("Helmsley Bio (HKEX: 2399; SSE: 688123) rose.", ["Helmsley Bio"]),
+        (
+            "Hollis Therapeutics (Nasdaq Global Select Market: HLTX) merged.",
+            ["Hollis Therapeutics"],
+        ),
+        ("Ostara Medicines Corp. (NYSE American: OSTM) said so.", ["Ostara Medicines Corp."]),
+        (
+            "Helmsley Bio, which listed on the Nasdaq in 2020, rose.",
+            ["Helmsley Bio", "Nasdaq"],
+        ),
+        ("Zhifei Biological: NMPA approves new vaccine", ["Zhifei Biological", "NMPA"]),
+    ],
+)
+def test_exchanges_in_tickers_are_not_organisations(
+    nlp: Language, text: str, names: list[str]
+) -> None:
+    assert found(nlp, text) == names
+
+
+# ----------------------------------------------------------------- "&" and "and" in names
+
+
+@pytest.mark.parametrize(
+    ("text", "names"),
+    [
+        ("Hallward & Pryce LLP advised the board.", ["Hallward & Pryce LLP"]),
+        ("Lin & Sun Capital invested 20 million yuan.", ["Lin & Sun Capital"]),
+        ("Procter & Gamble sold the unit.", ["Procter & Gamble"]),
+        ("Johnson & Johnson bought it.", ["Johnson & Johnson"]),
+        ("The adviser was Marlow & Co. in London.", ["Marlow & Co."]),
+        ("Velora Pharma & Kestrel Biologics agreed.", ["Velora Pharma", "Kestrel Biologics"]),
+        ("Research & Development spending rose at Tarrow Bio.", ["Tarrow Bio"]),
+        ("the market grew.-Ferndale Info & Tech", []),
+        (
+            "Ningbo Heyi Pharmaceutical and Xiamen Kangyu Technology signed.",
+            ["Ningbo Heyi Pharmaceutical", "Xiamen Kangyu Technology"],
+        ),
+        (
+            "Ningbo Heyi Pharmaceutical and Kangyu Technology signed.",
+            ["Ningbo Heyi Pharmaceutical", "Kangyu Technology"],
+        ),
+        (
+            "The Ningbo Municipal Science and Technology Bureau agreed.",
+            ["Ningbo Municipal Science and Technology Bureau"],
+        ),
+    ],
+)
+def test_ampersand_and_conjunction(nlp: Language, text: str, names: list[str]) -> None:
+    assert found(nlp, text) == names

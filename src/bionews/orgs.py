@@ -30,7 +30,7 @@ from spacy.tokens import Doc, Span, Token
 from spacy.util import filter_spans
 
 from .records import ORG_KINDS, Mention, Organisation
-from .tokens import TokenTable
+from .tokens import TokenTable, doc_text
 
 if not Span.has_extension("org_kind"):
     Span.set_extension("org_kind", default=None)
@@ -38,6 +38,10 @@ if not Span.has_extension("org_kind"):
 # to; lets the merge keep "Baiyunshan" with the parent, not the subsidiary.
 if not Span.has_extension("org_ref"):
     Span.set_extension("org_ref", default=None)
+# Where the name starts when its first token carries a glued wire dateline
+# ("WIRE)--Corvantis"): a character offset into the Doc's text, else None.
+if not Span.has_extension("org_start"):
+    Span.set_extension("org_start", default=None)
 
 _CAMEL = re.compile(r"^[A-Z][a-z]+(?:[A-Z][a-z0-9]*)+$")
 _ALLCAPS = re.compile(r"^[A-Z][A-Z&]{1,7}$")
@@ -45,8 +49,16 @@ _QUOTES = re.compile(r"[\"'“”‘’`«»()\[\]{}®™]")
 _WS = re.compile(r"\s+")
 _LEGAL_TAIL = re.compile(
     r"(?:[\s,]+(?:co|ltd|inc|corp|corporation|limited|llc|plc|gmbh|ag|kgaa|s\.a|n\.v|pc|"
+    r"llp|l\.p|ab|oyj?|sa|nv|bv|b\.v|spa|s\.p\.a|srl|s\.r\.l|k\.?k|a/s|aps|asa|se|pte|pty|"
     r"group|holdings|company|and company|& co)\.?)+\s*$"
 )
+# The longest name (in tokens) checked for being written twice in a row: a
+# heading joined to its paragraph; the bound keeps an all-caps page linear.
+_MAX_REPEAT = 8
+# A wire dateline glued to the first word of the release: "WIRE)--Corvantis".
+_GLUED = re.compile(r"^.*(?:--|—)(?=[A-Z])")
+# A ticker code after "Exchange:": letters and digits, with a digit or in capitals.
+_CODE = re.compile(r"^(?=[A-Za-z0-9.\-]*(?:\d|[A-Z]{2}))[A-Za-z0-9][A-Za-z0-9.\-]{0,11}$")
 _CAMEL_PARTS = re.compile(r"[A-Z][a-z]+|[A-Z]+(?![a-z])|\d+")
 _FUNCTION = frozenset({"of", "and", "for", "the", "&", "de", "in", "on", "at"})
 
@@ -96,12 +108,31 @@ class OrgData:
     tickers: frozenset[str]
     hospital_center_mods: frozenset[str]
     possessive_names: frozenset[str]
+    head_extenders: frozenset[str]
+    place_entity_heads: frozenset[str]
+    place_adjectives: frozenset[str]
+    sub_unit_heads: frozenset[str]
+    parent_heads: frozenset[str]
+    connectors: frozenset[str]
+    heading_cues: frozenset[str]
+    heading_phrases: dict[str, tuple[tuple[str, ...], ...]]  # first word -> phrases, longest first
     gazetteer: tuple[GazEntry, ...]
+    media_names: frozenset[str]  # gazetteer names of media outlets (a span's org_ref)
     gaz_index: dict[str, int]  # org_key of every name/alias -> entry index
 
 
 def _low(words: Iterable[str]) -> frozenset[str]:
     return frozenset(w.lower() for w in words)
+
+
+def _phrases_by_first(phrases: Iterable[str]) -> dict[str, tuple[tuple[str, ...], ...]]:
+    """Lower-case token tuples of ``phrases`` (split like the tokenizer: words and "-"), by
+    first token, longest first."""
+    out: dict[str, list[tuple[str, ...]]] = {}
+    for p in phrases:
+        toks = tuple(re.findall(r"[^\s\-]+|-", p.lower()))
+        out.setdefault(toks[0], []).append(toks)
+    return {k: tuple(sorted(v, key=len, reverse=True)) for k, v in out.items()}
 
 
 @lru_cache(maxsize=1)
@@ -157,7 +188,16 @@ def load_data() -> OrgData:
         tickers=frozenset(p["ticker_exchanges"]),
         hospital_center_mods=_low(p["hospital_center_modifiers"]),
         possessive_names=frozenset(p["possessive_in_names"]),
+        head_extenders=_low(p["head_extenders"]),
+        place_entity_heads=_low(p["place_entity_heads"]),
+        place_adjectives=_low(p["place_adjectives"]),
+        sub_unit_heads=_low(p["sub_unit_heads"]),
+        parent_heads=_low(p["parent_heads"]),
+        connectors=frozenset(p["complement_connectors"]),
+        heading_cues=frozenset(p["heading_cues"]),
+        heading_phrases=_phrases_by_first(p["heading_phrases"]),
         gazetteer=tuple(gaz),
+        media_names=frozenset(e.name for e in gaz if e.media),
         gaz_index=index,
     )
 
@@ -213,12 +253,37 @@ class _Doc:
         self.texts: list[str] = self.doc.text_of
         self.d = data
         self.n = len(doc)
+        self.glued = self._unglue()
         forms = {t: _name_form(t, data.never_name) for t in set(self.texts)}
         self.names = [forms[t] for t in self.texts]
         # Tokens opening with A-Z: the only ones the CamelCase and acronym
         # patterns can match, so those scans skip the rest without a regex call.
         self.caps = [i for i, t in enumerate(self.texts) if "A" <= t[:1] <= "Z"]
         self._positions: dict[str, list[int]] | None = None
+
+    def _unglue(self) -> dict[int, int]:
+        """Tokens that glue a wire dateline to a name ("WIRE)--Corvantis"): index -> cut.
+
+        The tokenizer keeps "--(BUSINESS WIRE)--Name" in one token; the finders
+        read only the part after the dashes (``texts`` holds it), and a name
+        starting there starts at the cut, not at the dateline.
+        """
+        if "--" not in self.text and "—" not in self.text:
+            return {}
+        cuts = {}
+        for t in {t for t in self.texts if "--" in t or "—" in t}:
+            m = _GLUED.match(t)
+            if m and _name_form(t[m.end() :], self.d.never_name):
+                cuts[t] = m.end()
+        if not cuts:
+            return {}
+        self.texts = list(self.texts)
+        glued = {}
+        for i, t in enumerate(self.texts):
+            if t in cuts:
+                glued[i] = cuts[t]
+                self.texts[i] = t[cuts[t] :]
+        return glued
 
     def positions(self, text: str) -> list[int]:
         """Indices of the tokens written ``text``, in order (an index built on first use)."""
@@ -238,6 +303,8 @@ class _Doc:
         return tok.text in self.d.legal or tok.text.rstrip(".") in self.d.legal
 
     def sentence_initial(self, i: int) -> bool:
+        if i in self.glued:
+            return True  # the dateline ends where the first sentence starts
         j = i - 1
         while j >= 0 and self.doc[j].is_space and "\n" not in self.doc[j].text:
             j -= 1
@@ -275,6 +342,7 @@ class _Doc:
             and low not in d.generic
             and low not in d.places
             and low not in d.head_kind
+            and low not in d.head_extenders
             and low not in d.tails
             and low not in d.leading_strip
             and tok.text not in d.legal
@@ -299,7 +367,11 @@ def _atomic_runs(x: _Doc) -> list[list[int]]:
     while i < x.n:
         text = texts[i]
         if names[i] and text not in d.titles:
-            if cur and doc[cur[-1]].whitespace_ not in (" ", "") and doc[cur[-1]].text != "-":
+            if cur and (
+                i in x.glued
+                or (doc[cur[-1]].whitespace_ not in (" ", "") and doc[cur[-1]].text != "-")
+                or _after_suffix(x, cur, i)
+            ):
                 runs.append(cur)
                 cur = []
             cur.append(i)
@@ -331,16 +403,82 @@ def _atomic_runs(x: _Doc) -> list[list[int]]:
     for run in runs:
         run = _strip_leading(x, run)
         if run:
-            out.append(run)
+            out.extend(_split_repeat(x, run))
     return out
+
+
+def _after_suffix(x: _Doc, cur: list[int], i: int) -> bool:
+    """A legal suffix ends a name: "... Co., Ltd. Hailan ..." starts a second one.
+
+    Suffix sequences ("Co. Ltd", "Pte Ltd") go on, and "Company" or
+    "Corporation", which are also sector nouns, do not end a run by themselves.
+    """
+    d = x.d
+    last = x.texts[cur[-1]]
+    if not (last in d.legal or last.rstrip(".") in d.legal):
+        return False
+    if len(cur) < 2 and (cur[0] == 0 or x.texts[cur[0] - 1] != ","):
+        return False  # a run that opens with it ("AB Sciex") or a ", Ltd." after a comma
+    if last.lower() in d.head_kind:
+        return False
+    nxt = x.texts[i]
+    return not (nxt in d.legal or nxt.rstrip(".") in d.legal)
+
+
+def _split_repeat(x: _Doc, run: list[int]) -> list[list[int]]:
+    """Split a run that says its name twice: a heading the cleaner joined to its paragraph.
+
+    "About Corvantis Therapeutics" over "Corvantis Therapeutics, Inc. is ..."
+    reads as one run; no name repeats its own opening words, so the repeat
+    starts a second name. A one-word repeat ("Walla Walla") splits only after a
+    heading cue ("About").
+    """
+    if len(run) < 2:
+        return [run]
+    t = [x.texts[k] for k in run[: 2 * _MAX_REPEAT]]
+    if t[0] not in t[1:]:
+        return [run]
+    for k in range(1, min(len(run) // 2, _MAX_REPEAT) + 1):
+        if t[k : 2 * k] == t[:k] and (k > 1 or _after_heading_cue(x, run[0])):
+            return [run[:k], run[k:]]
+    return [run]
+
+
+def _after_heading_cue(x: _Doc, i: int) -> bool:
+    """Whether token ``i`` follows a heading word that opens its line or sentence ("About")."""
+    prev = x.prev_word(i)
+    return prev is not None and prev.text in x.d.heading_cues and x.sentence_initial(prev.i)
+
+
+def _heading_prefix(x: _Doc, run: list[int]) -> int:
+    """How many tokens of ``run`` a press-release heading takes ("Forward-Looking Statements").
+
+    Plain-text dumps join a heading line to the paragraph under it, so the
+    heading's capitalised words open the run of the first name in it.
+    """
+    lower = x.doc.lower
+    phrases = x.d.heading_phrases.get(lower[run[0]], ())
+    if not phrases or not x.sentence_initial(run[0]):
+        return 0
+    for phrase in phrases:
+        n = len(phrase)
+        # A one-word heading leaves at least two words: "Source Biotech" is a name.
+        rest = 1 if n > 1 else 2
+        if len(run) >= n + rest and tuple(lower[k] for k in run[:n]) == phrase:
+            return n
+    return 0
 
 
 def _strip_leading(x: _Doc, run: list[int]) -> list[int]:
     doc, d = x.doc, x.d
     while run:
-        tok = doc[run[0]]
-        if tok.lower_ in d.leading_strip or (
-            x.sentence_initial(run[0]) and tok.text in d.sentence_initial_stop
+        text = x.texts[run[0]]
+        cut = _heading_prefix(x, run)
+        if cut:
+            run = run[cut:]
+            continue
+        if text.lower() in d.leading_strip or (
+            x.sentence_initial(run[0]) and text in d.sentence_initial_stop
         ):
             run = run[1:]
             while run and doc[run[0]].text in {"-", "‐"}:
@@ -369,13 +507,56 @@ def _join_and(x: _Doc, runs: list[list[int]]) -> list[list[int]]:
                 b_ok = all(t.lower_ in d.and_joinable for t in b_words) or any(
                     x.is_head(t) or x.is_legal(t) for t in b_words
                 )
-                joinable = last.lower_ in d.and_joinable and b_ok
+                joinable = last.lower_ in d.and_joinable and b_ok and not _opens_name(x, b_words)
                 amp_co = doc[gap[0]].text == "&" and x.is_legal(doc[run[0]])
-                if joinable or amp_co:
+                amp_name = doc[gap[0]].text == "&" and _amp_joins(x, prev, run)
+                if joinable or amp_co or amp_name:
                     out[-1] = [*prev, gap[0], *run]
                     continue
         out.append(run)
     return out
+
+
+def _opens_name(x: _Doc, words: Sequence[Token]) -> bool:
+    """Whether the words after "and" start a name of their own, not a coordinated noun.
+
+    A place first ("... Pharmaceutical and Xiamen Kangyu Technology") or a
+    distinctive word such names do not coordinate ("... and Kangyu Technology").
+    """
+    d = x.d
+    if not words:
+        return False
+    if words[0].lower_ in d.places:
+        return True
+    return any(x.distinctive(t) and t.lower_ not in d.and_joinable for t in words)
+
+
+def _amp_joins(x: _Doc, left: list[int], right: list[int]) -> bool:
+    """Whether "&" joins two runs into one name: "Whitfield & Crane LLP", "Lin & Sun Capital".
+
+    The part before "&" has no sector noun or legal suffix of its own and is not a
+    known name, and the part after it ends the name with a legal suffix, or with
+    a sector noun after a word of its own: two companies named side by side
+    ("Velora Pharma & Kestrel Biologics") stay two.
+    """
+    d = x.d
+    if len(left) > 3 or any(_head_or_legal(x, k) for k in left):
+        return False
+    if org_key(x.doc.span_text(left[0], left[-1] + 1)) in d.gaz_index:
+        return False
+    if any(x.texts[k] in d.legal or x.texts[k].rstrip(".") in d.legal for k in right):
+        return True
+    # Without a suffix the part after "&" needs a word of its own: "Info & Tech"
+    # coordinates two sector words, it does not end a name.
+    toks = [x.doc[k] for k in right]
+    return any(_head_or_legal(x, k) for k in right) and any(x.distinctive(t) for t in toks)
+
+
+def _head_or_legal(x: _Doc, k: int) -> bool:
+    t = x.texts[k]
+    return (
+        (x.names[k] and t.lower() in x.d.head_kind) or t in x.d.legal or t.rstrip(".") in x.d.legal
+    )
 
 
 # --------------------------------------------------------------------------- candidates
@@ -409,24 +590,98 @@ def _legal_extend(x: _Doc, end_tok: int) -> int:
     return max(new_end, end_tok)
 
 
-def _of_chain(x: _Doc, end: int, runs_by_start: dict[int, list[int]]) -> int:
-    """Extend "University" over "of Nottingham", "Institute" over "for Immunology"."""
+def _of_chain(x: _Doc, end: int, runs_by_start: dict[int, list[int]]) -> tuple[int, bool]:
+    """Extend "University" over "of Nottingham", "Institute" over "for Immunology".
+
+    The complement may go on: over "of <place>" ("University of Science and
+    Technology of China"), over a parent organisation when the head names a unit
+    ("Institute of Medical Biology of the Chinese Academy of Medical Sciences"),
+    and over further capitalised words with no name of their own ("Committee
+    for Medicinal Products for Human Use"). Returns the end and whether a
+    parent organisation was taken in.
+    """
     doc, d = x.doc, x.d
-    if doc[end - 1].lower_ not in d.of_heads or end >= x.n or doc[end].text not in d.of_words:
-        return end
+    head = doc[end - 1].lower_
+    if head not in d.of_heads or end >= x.n or doc[end].text not in d.of_words:
+        return end, False
     j = end + 1
     if j < x.n and doc[j].text == "the":
         j += 1
     run = runs_by_start.get(j)
     if run is None:
-        return end
+        return end, False
     end = run[-1] + 1
-    # "University of Science and Technology of China": a trailing "of <place>".
-    if end + 1 < x.n and doc[end].text == "of":
-        nxt = runs_by_start.get(end + 1)
-        if nxt and all(doc[k].lower_ in d.places for k in nxt if doc[k].is_alpha):
-            end = nxt[-1] + 1
+    parent = False
+    for _ in range(3):  # a few hops at most: a name, not a sentence
+        nxt, is_parent = _chain_hop(x, end, head, runs_by_start)
+        if nxt == end:
+            break
+        end, parent = nxt, parent or is_parent
+    return end, parent
+
+
+def _chain_hop(
+    x: _Doc, end: int, head: str, runs_by_start: dict[int, list[int]]
+) -> tuple[int, bool]:
+    """The end of one more "of/for/and" hop of a complement (``end`` if none), and
+    whether the hop took in a parent organisation."""
+    doc, d = x.doc, x.d
+    if end + 1 >= x.n or doc[end].text not in d.connectors:
+        return end, False
+    word = doc[end].text
+    j = end + 1
+    the = doc[j].text == "the"
+    nxt = runs_by_start.get(j + 1 if the else j)
+    if nxt is None:
+        return end, False
+    words = [doc[k] for k in nxt if doc[k].is_alpha]
+    if word == "of" and not the and words and all(t.lower_ in d.places for t in words):
+        return nxt[-1] + 1, False  # "... of China"
+    if word == "of" and head in d.sub_unit_heads:
+        parent = _parent_end(x, nxt, runs_by_start)
+        if parent:
+            return parent, True
+    if the or not words or not _plain_complement(x, nxt, word):
+        return end, False
+    return nxt[-1] + 1, False
+
+
+def _parent_end(x: _Doc, run: list[int], runs_by_start: dict[int, list[int]]) -> int:
+    """End of a parent organisation named after "of (the)", 0 when ``run`` is none."""
+    doc, d = x.doc, x.d
+    last = doc[run[-1]]
+    if last.lower_ not in d.parent_heads or any(doc[k].lower_ in d.tails for k in run):
+        return 0
+    end = _of_chain(x, run[-1] + 1, runs_by_start)[0]
+    if len(run) < 2 and end == run[-1] + 1:
+        return 0  # a bare "of the University" names no parent
     return end
+
+
+def _plain_complement(x: _Doc, run: list[int], word: str) -> bool:
+    """A capitalised run that continues a complement, not a name of its own.
+
+    No legal suffix, no head after a distinctive word ("of Medical Sciences" is
+    fine, "of Kestrel Biologics" is not), no place alone, no known name; after
+    "and" only words that such names coordinate ("Health and Human Services");
+    never a title or an acronym.
+    """
+    doc, d = x.doc, x.d
+    toks = [doc[k] for k in run]
+    if any(x.texts[k] in d.legal or x.texts[k].rstrip(".") in d.legal for k in run):
+        return False
+    if any(_head_or_legal(x, k) for k in run) and any(x.distinctive(t) for t in toks):
+        return False  # a name of its own ("... and Kestrel Biologics")
+    for t in toks:
+        if t.text in d.titles or t.lower_ in d.tails or t.text.isupper():
+            return False
+    if all(t.lower_ in d.places for t in toks if t.is_alpha):
+        return False
+    if org_key(doc.span_text(run[0], run[-1] + 1)) in d.gaz_index:
+        return False
+    if word == "and":
+        return all(t.lower_ in d.and_joinable or t.lower_ in d.generic for t in toks if t.is_alpha)
+    return True
 
 
 def _pattern_cands(x: _Doc, runs: list[list[int]]) -> list[Cand]:
@@ -437,14 +692,17 @@ def _pattern_cands(x: _Doc, runs: list[list[int]]) -> list[Cand]:
     for run in runs:
         # is_head / is_legal on the token texts (``lower_`` is ``str.lower``),
         # so runs without a head cost no Token reads.
-        heads = [
-            i
-            for i, k in enumerate(run)
-            if (names[k] and texts[k].lower() in d.head_kind)
-            or texts[k] in d.legal
-            or texts[k].rstrip(".") in d.legal
-            or (i and f"{texts[run[i - 1]]} {texts[k]}" in d.compound_heads)
-        ]
+        heads: list[int] = []
+        for i, k in enumerate(run):
+            low = texts[k].lower()
+            if (
+                (names[k] and low in d.head_kind)
+                or texts[k] in d.legal
+                or texts[k].rstrip(".") in d.legal
+                or (i and f"{texts[run[i - 1]]} {texts[k]}" in d.compound_heads)
+                or (heads and heads[-1] == i - 1 and names[k] and low in d.head_extenders)
+            ):
+                heads.append(i)
         if not heads:
             continue
         toks = [doc[k] for k in run]
@@ -458,19 +716,26 @@ def _pattern_cands(x: _Doc, runs: list[list[int]]) -> list[Cand]:
             continue
         end = run[last] + 1
         full_run = last == len(toks) - 1
-        of_end = _of_chain(x, end, runs_by_start) if full_run else end
+        of_end, parent = _of_chain(x, end, runs_by_start) if full_run else (end, False)
         has_of = of_end > end
-        legal_end = _legal_extend(x, of_end) if full_run else of_end
+        # Past the head the run may hold a suffix the tokenizer split ("S.p" "." "A.").
+        legal_end = _legal_extend(x, of_end)
         cand_toks = [doc[k] for k in range(run[0], end)]
-        c = _judge(x, cand_toks, has_of, legal_end > of_end)
+        c = _judge(x, cand_toks, has_of, legal_end > of_end, parent)
         if c is None:
             continue
         out.append(Cand(run[0], legal_end, c))
     return out
 
 
-def _judge(x: _Doc, toks: Sequence[Token], has_of: bool, has_suffix: bool) -> str | None:
-    """The kind of organisation ``toks`` (head included, of-chain excluded) names, or None."""
+def _judge(
+    x: _Doc, toks: Sequence[Token], has_of: bool, has_suffix: bool, parent: bool = False
+) -> str | None:
+    """The kind of organisation ``toks`` (head included, of-chain excluded) names, or None.
+
+    ``parent``: the of-chain names a parent organisation, which makes even a
+    bare unit head ("Laboratory of X of the Y Academy") a name.
+    """
     d = x.d
     words = [t for t in toks if t.text not in {"-", "‐", "and", "&"}]
     non_legal = [t for t in words if not x.is_legal(t)]
@@ -502,14 +767,14 @@ def _judge(x: _Doc, toks: Sequence[Token], has_of: bool, has_suffix: bool) -> st
     if hlow in d.venue_heads and any(t.lower_ in d.venue_words for t in mods):
         return None
     if head is not None and hlow in d.institution:
-        if not mods and not (has_of and hlow in d.bare_of_heads):
+        if not mods and not (has_of and (hlow in d.bare_of_heads or parent)):
             return None
         compound = len(mods) > 0 and f"{mods[-1].text} {head.text}" in d.compound_heads
         if hlow in d.inst_need_distinctive and n_dist == 0 and not has_of and not compound:
             return None
         if mods and all(t.lower_ in d.leading_strip for t in mods):
             return None
-    elif n_dist == 0 and not (legal and mods):
+    elif n_dist == 0 and not (legal and mods) and not _place_entity(x, words, hlow, mods):
         return None
     if legal and (head is None or hlow not in d.institution):
         return "company"
@@ -519,6 +784,22 @@ def _judge(x: _Doc, toks: Sequence[Token], has_of: bool, has_suffix: bool) -> st
     if any(t.lower_ == "hospital" for t in words):
         kind = "hospital"
     return kind if kind in ORG_KINDS else "other"
+
+
+def _place_entity(x: _Doc, words: Sequence[Token], hlow: str, mods: Sequence[Token]) -> bool:
+    """ "Hubei Provincial Investment Group": a place, a sector noun, then "Group"/"Holdings".
+
+    Such names have no distinctive word, but a place-qualified sector noun
+    under a corporate head is a name, not a description.
+    """
+    d = x.d
+    return (
+        hlow in d.place_entity_heads
+        and len(words) >= 3
+        and words[0].lower_ in d.places
+        and words[0].lower_ not in d.place_adjectives
+        and any(x.is_head(t) for t in mods)
+    )
 
 
 def _suffix_only(x: _Doc, run: list[int]) -> Cand | None:
@@ -629,7 +910,14 @@ def _gaz_cands(x: _Doc, matcher: PhraseMatcher, lower_matcher: PhraseMatcher) ->
         ):
             start -= 1
         end = e
-        while end < x.n and doc[end - 1].whitespace_ == " " and x.is_head(doc[end]):
+        while (
+            end < x.n
+            and doc[end - 1].whitespace_ == " "
+            and (
+                x.is_head(doc[end])
+                or (end > e and x.names[end] and x.doc.lower[end] in d.head_extenders)
+            )
+        ):
             end += 1
         nxt = doc[end] if end < x.n and doc[end - 1].whitespace_ == " " else None
         if nxt is not None and x.is_name(nxt) and nxt.lower_ in d.tails:
@@ -638,6 +926,39 @@ def _gaz_cands(x: _Doc, matcher: PhraseMatcher, lower_matcher: PhraseMatcher) ->
         end = _region_extend(x, end)
         out.append(Cand(start, end, entry.kind, entry.name, gi))
     return out
+
+
+def _ticker_label(x: _Doc, start: int, end: int) -> bool:
+    """A name that labels a ticker code in brackets: "(Nasdaq: CRVT)", "(Nasdaq Stockholm: X)".
+
+    An exchange named in a ticker is no organisation mention; up to four more
+    capitalised words may sit between the name and the colon ("Nasdaq Global
+    Select Market: X"). Outside brackets "Name: ..." is a headline, not a ticker.
+    """
+    last = x.doc[end - 1]
+    after = last.idx + len(last.text)
+    if ":" not in x.text[after : after + 60] or not _in_brackets(x, x.doc[start].idx):
+        return False
+    j = end
+    for _ in range(5):
+        nxt = x.next_word(j)
+        if nxt is None:
+            return False
+        if nxt.text == ":":
+            code = x.next_word(nxt.i + 1)
+            return code is not None and bool(_CODE.match(code.text))
+        if not x.names[nxt.i]:
+            return False
+        j = nxt.i + 1
+    return False
+
+
+def _in_brackets(x: _Doc, char: int) -> bool:
+    """Whether ``char`` sits inside an open "(" or "[" on its line, near the bracket."""
+    line = x.text[max(0, char - 80) : char]
+    line = line[line.rfind("\n") + 1 :]
+    opened = max(line.rfind("("), line.rfind("["))
+    return opened >= 0 and opened > max(line.rfind(")"), line.rfind("]"))
 
 
 def _bracketed_ticker(x: _Doc, i: int) -> bool:
@@ -771,7 +1092,7 @@ def _core(x: _Doc, toks: Sequence[Token]) -> list[str]:
     d = x.d
     words = [t for t in toks if t.text not in {"-", "‐"}]
     i = 0
-    while i < len(words) and words[i].lower_ in d.places:
+    while i < len(words) and x.texts[words[i].i].lower() in d.places:
         i += 1
     j = len(words)
     while j > i and not x.distinctive(words[j - 1]):
@@ -779,7 +1100,7 @@ def _core(x: _Doc, toks: Sequence[Token]) -> list[str]:
     core = words[i:j]
     if not core or (len(core) == 1 and not x.distinctive(core[0])):
         return []
-    return [t.text for t in core]
+    return [x.texts[t.i] for t in core]
 
 
 def _short_forms(x: _Doc, spans: list[Span], covered: set[int]) -> list[Cand]:
@@ -787,14 +1108,16 @@ def _short_forms(x: _Doc, spans: list[Span], covered: set[int]) -> list[Cand]:
     doc, d = x.doc, x.d
     cores: dict[tuple[str, ...], tuple[str, str]] = {}
     for sp in spans:
-        if sp._.org_kind in {"government", "hospital", "academic"}:
-            continue
+        ext = sp._
+        if ext.org_kind in {"government", "hospital", "academic"} or ext.org_ref in d.media_names:
+            continue  # a media outlet's core ("Daily") is no short name of it
         core = tuple(_core(x, list(sp)))
         if not core or (len(core) == 1 and (len(core[0]) < 3 or core[0].lower() in d.generic)):
             continue
         if len(core) == len([t for t in sp if not t.is_punct]):
             continue  # the name is its own core
-        cores.setdefault(core, (sp.text, sp._.org_kind or "company"))
+        if core not in cores:
+            cores[core] = (span_text(sp), ext.org_kind or "company")
     out: list[Cand] = []
     texts = x.texts
     for core, (ref, kind) in cores.items():
@@ -843,7 +1166,7 @@ def _acronyms(x: _Doc, spans: list[Span], covered: set[int]) -> list[Cand]:
     out: list[Cand] = []
     by_initials: dict[str, Span] = {}
     for sp in spans:
-        words = [t.text for t in sp if t.is_alpha or x.is_name(t)]
+        words = [x.texts[t.i] for t in sp if t.is_alpha or x.names[t.i]]
         words = [w for w in words if w not in d.legal]
         for variant in (words, [w for w in words if w.lower() not in d.places]):
             ini = _initials(variant)
@@ -859,7 +1182,7 @@ def _acronyms(x: _Doc, spans: list[Span], covered: set[int]) -> list[Cand]:
                 and k not in covered
                 and doc[k].text not in d.tickers
             ):
-                out.append(Cand(k, k + 1, sp._.org_kind or "other", sp.text))
+                out.append(Cand(k, k + 1, sp._.org_kind or "other", span_text(sp)))
                 covered.add(k)
     for i in x.caps:
         text = x.texts[i]
@@ -868,7 +1191,7 @@ def _acronyms(x: _Doc, spans: list[Span], covered: set[int]) -> list[Cand]:
         sp = by_initials.get(text)
         if sp is None or _heading_context(x, i) or _ticker(x, i, i + 1):
             continue
-        out.append(Cand(i, i + 1, sp._.org_kind or "other", sp.text))
+        out.append(Cand(i, i + 1, sp._.org_kind or "other", span_text(sp)))
         covered.add(i)
     return out
 
@@ -920,20 +1243,20 @@ class OrgFinder:
         cands = [
             c
             for c in _pattern_cands(x, runs) + _gaz_cands(x, self.matcher, self.lower_matcher)
-            if free(c)
+            if free(c) and not _ticker_label(x, c.start, c.end)
         ]
         primary = self._select(doc, cands)
         taken = {k for c in primary for k in range(c.start, c.end)}
         extra = _enumerated(x, runs, primary)
         extra += _descriptor_cands(x, runs, taken) + _camel_cands(x, taken)
         primary = self._select(doc, primary + [c for c in extra if free(c)])
-        spans = self._spans(doc, primary)
+        spans = self._spans(doc, primary, x.glued)
         covered = {k for s in spans for k in range(s.start, s.end)}
         derived = _acronyms(x, spans, covered)
         derived += _short_forms(x, spans, covered)
         derived = [c for c in derived if free(c)]
         final = self._select(doc, primary + derived)
-        doc.spans["orgs"] = self._spans(doc, final)
+        doc.spans["orgs"] = self._spans(doc, final, x.glued)
         return doc
 
     @staticmethod
@@ -949,12 +1272,14 @@ class OrgFinder:
         return [by_span[(s.start, s.end)] for s in sorted(keep, key=lambda s: s.start)]
 
     @staticmethod
-    def _spans(doc: Doc, cands: list[Cand]) -> list[Span]:
+    def _spans(doc: Doc, cands: list[Cand], glued: dict[int, int]) -> list[Span]:
         out = []
         for c in cands:
             sp = Span(doc, c.start, c.end, label="ORG")
             sp._.org_kind = c.kind
             sp._.org_ref = c.ref
+            if c.start in glued:
+                sp._.org_start = doc[c.start].idx + glued[c.start]
             out.append(sp)
         return out
 
@@ -965,6 +1290,20 @@ def make_org_finder(nlp: Language, name: str) -> OrgFinder:
 
 
 # --------------------------------------------------------------------------- merge
+
+
+def span_start(span: Span) -> int:
+    """Character offset where an organisation span's name starts (past a glued dateline)."""
+    start = span._.org_start
+    return span.start_char if start is None else start
+
+
+def span_text(span: Span) -> str:
+    """The name an organisation span covers: its text without a glued dateline."""
+    start = span._.org_start
+    if start is None:
+        return span.text
+    return doc_text(span.doc)[start : span.end_char]
 
 
 def _strip_places(words: list[str], places: frozenset[str]) -> list[str]:
@@ -1006,9 +1345,13 @@ def _joins(a: list[str], b: list[str], d: OrgData) -> int:
         a_head
         and len(a) < len(b)
         and b[-len(a) :] == a
+        and b[-len(a) - 1] not in d.of_words
+        and b[-len(a) - 1] != "the"
         and any(w not in d.head_kind and w not in d.generic and w not in d.places for w in a)
     ):
-        return 1  # a subsidiary's own name inside "Parent Subsidiary Pharmaceutical"
+        # A subsidiary's own name inside "Parent Subsidiary Pharmaceutical"; not
+        # the parent named after "of" ("Hospital of Sanxia University").
+        return 1
     if len(a) == len(b) and len(a) > 1:
         diff = [(p, q) for p, q in zip(a, b, strict=True) if p != q]
         if len(diff) == 1 and min(len(diff[0][0]), len(diff[0][1])) >= 5 and _edit1(*diff[0]):
@@ -1028,8 +1371,9 @@ def merge_organisations(spans: list[Span]) -> list[Organisation]:
     if not spans:
         return []
     d = load_data()
-    spans = sorted(spans, key=lambda s: (s.start_char, s.end_char))
-    keys = [org_key(s.text) for s in spans]
+    spans = sorted(spans, key=lambda s: (span_start(s), s.end_char))
+    texts_of = [span_text(s) for s in spans]
+    keys = [org_key(t) for t in texts_of]
     parent = list(range(len(spans)))
 
     def find(i: int) -> int:
@@ -1105,10 +1449,10 @@ def merge_organisations(spans: list[Span]) -> list[Organisation]:
     for i in range(len(spans)):
         groups.setdefault(find(i), []).append(i)
     out: list[Organisation] = []
-    for members in sorted(groups.values(), key=lambda m: spans[m[0]].start_char):
-        texts = [spans[i].text for i in members]
-        name_i = max(members, key=lambda i: (len(spans[i].text), -spans[i].start_char))
-        name = spans[name_i].text
+    for members in sorted(groups.values(), key=lambda m: span_start(spans[m[0]])):
+        texts = [texts_of[i] for i in members]
+        name_i = max(members, key=lambda i: (len(texts_of[i]), -span_start(spans[i])))
+        name = texts_of[name_i]
         aliases: list[str] = []
         seen = {name}
         for t in texts:
@@ -1120,7 +1464,7 @@ def merge_organisations(spans: list[Span]) -> list[Organisation]:
         if kind not in ORG_KINDS:
             kind = max(set(kinds), key=kinds.count) if kinds else "other"
         mentions = [
-            Mention(start=spans[i].start_char, end=spans[i].end_char, text=spans[i].text)
+            Mention(start=span_start(spans[i]), end=spans[i].end_char, text=texts_of[i])
             for i in members
         ]
         out.append(Organisation(name=name, aliases=aliases, kind=kind, mentions=mentions))
