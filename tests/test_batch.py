@@ -129,3 +129,32 @@ def test_per_page_time_limit_in_process(inputs: list[RawDocument | Problem]) -> 
     assert isinstance(result, Problem) and result.kind == "timeout"
     assert result.source == page.source
     assert isinstance(process_one(page, time_limit=None), ArticleRecord)
+
+
+@pytest.mark.filterwarnings("ignore::pytest.PytestUnraisableExceptionWarning")
+def test_time_limit_survives_an_alarm_swallowed_in_a_gc_callback() -> None:
+    """An exception raised inside a gc callback is printed and dropped by Python;
+    the first alarm is made to land there, and the limit must still stop the work."""
+    import gc
+
+    from bionews.batch import _deadline
+    from bionews.errors import TimeoutError_
+
+    fired_in_callback: list[bool] = []
+
+    def slow_callback(phase: str, info: dict) -> None:
+        if phase == "start" and not fired_in_callback:
+            fired_in_callback.append(True)
+            time.sleep(0.5)  # the 0.2 s alarm goes off in here and is swallowed
+
+    started = time.monotonic()
+    gc.callbacks.append(slow_callback)
+    try:
+        with pytest.raises(TimeoutError_), _deadline(0.2):
+            while time.monotonic() - started < 5:
+                [[] for _ in range(2000)]  # allocations trigger collections
+                gc.collect(0)
+    finally:
+        gc.callbacks.remove(slow_callback)
+    assert fired_in_callback
+    assert time.monotonic() - started < 2

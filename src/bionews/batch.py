@@ -62,6 +62,10 @@ class Outcome:
 # -- the per-document function ----------------------------------------------------
 
 
+#: Seconds between repeats of a page's time-limit alarm once it has fired.
+_REFIRE = 0.25
+
+
 @contextlib.contextmanager
 def _deadline(seconds: float | None) -> Iterator[None]:
     """Raise TimeoutError_ in this thread after ``seconds`` (main thread, Unix only).
@@ -83,7 +87,10 @@ def _deadline(seconds: float | None) -> Iterator[None]:
         raise TimeoutError_(f"page took longer than {seconds:g} s")
 
     previous = signal.signal(signal.SIGALRM, _alarm)
-    signal.setitimer(signal.ITIMER_REAL, seconds)
+    # Re-fired every quarter second until it lands: an exception raised while
+    # Python runs a garbage-collector callback or a __del__ is printed and
+    # swallowed, and a single alarm lost there would let the page run on.
+    signal.setitimer(signal.ITIMER_REAL, seconds, _REFIRE)
     try:
         yield
     finally:
