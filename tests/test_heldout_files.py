@@ -1,5 +1,5 @@
 """Checks of the blind held-out sets themselves (corpus/heldout, corpus/heldout2,
-corpus/heldout3), not of the extractor.
+corpus/heldout3, corpus/heldout4), not of the extractor.
 
 The held-out sets measure how the rules generalise, so a broken annotation would
 silently skew every number reported against them; these tests keep the gold honest:
@@ -21,9 +21,9 @@ from bionews.records import STAGES
 from conftest import read_jsonl
 
 # Each blind set is a folder of corpus/ holding *.txt files and their gold.jsonl.
-HELDOUT_SETS = ("heldout", "heldout2", "heldout3")
+HELDOUT_SETS = ("heldout", "heldout2", "heldout3", "heldout4")
 # Sets written after the bundled corpus pages, so they must not share a run with those either.
-WRITTEN_AFTER_CORPUS = ("heldout2", "heldout3")
+WRITTEN_AFTER_CORPUS = ("heldout2", "heldout3", "heldout4")
 # Shortest word run that counts as copied text: an 8-word run in common is already more
 # than a shared organisation name or stock phrase, so it means a sentence was reused.
 RUN_LENGTH = 8
@@ -45,6 +45,10 @@ _SCALE = {
 _MARKERS = [
     ("HK$", "HKD"),
     ("US$", "USD"),
+    # After US$ and HK$, which also end in "S$" or "$": the Singapore dollar sign.
+    ("S$", "SGD"),
+    ("SGD", "SGD"),
+    ("CHF", "CHF"),
     ("U.S. dollars", "USD"),
     ("HKD", "HKD"),
     ("USD", "USD"),
@@ -162,6 +166,13 @@ def test_value_parser_reads_the_forms_used() -> None:
     assert _currency_of("JPY 212 billion") == "JPY"
     assert _currency_of("3,000 euros") == "EUR"
     assert _parse_value("8500万元") == Decimal(85_000_000)
+    assert _parse_value("4,800万元") == Decimal(48_000_000)
+    assert _currency_of("S$18.5 million") == "SGD"
+    assert _currency_of("US$14.4 million") == "USD"
+    assert _currency_of("SGD 4.2 million") == "SGD"
+    assert _currency_of("CHF 245 Million") == "CHF"
+    assert _parse_value("CHF 245 Million") == Decimal(245_000_000)
+    assert _currency_of("CNY78.10") == "CNY"
 
 
 def _runs(text: str, n: int = RUN_LENGTH) -> set[tuple[str, ...]]:
