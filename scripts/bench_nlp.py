@@ -34,6 +34,7 @@ def load_texts(paths: list[str]) -> list[str]:
         *sorted(glob.glob(str(corpus / "heldout" / "*.txt"))),
         *sorted(glob.glob(str(corpus / "heldout2" / "*.txt"))),
         *sorted(glob.glob(str(corpus / "heldout3" / "*.txt"))),
+        *sorted(glob.glob(str(corpus / "heldout4" / "*.txt"))),
     ]
     return [bionews.clean(Path(p).read_bytes()).text for p in default]
 

@@ -91,6 +91,7 @@ def main(argv: list[str] | None = None) -> int:
             ("heldout", corpus / "heldout" / "gold.jsonl"),
             ("heldout2", corpus / "heldout2" / "gold.jsonl"),
             ("heldout3", corpus / "heldout3" / "gold.jsonl"),
+            ("heldout4", corpus / "heldout4" / "gold.jsonl"),
         ):
             if gold.exists():
                 results[name] = evaluate(name, load(gold), corpus, args.misses)
