@@ -151,10 +151,29 @@ def test_time_limit_survives_an_alarm_swallowed_in_a_gc_callback() -> None:
     gc.callbacks.append(slow_callback)
     try:
         with pytest.raises(TimeoutError_), _deadline(0.2):
+            gc.collect(0)  # runs the callback, which swallows the first alarm
             while time.monotonic() - started < 5:
-                [[] for _ in range(2000)]  # allocations trigger collections
-                gc.collect(0)
+                sum(range(1000))  # plain work, outside any collector callback
     finally:
         gc.callbacks.remove(slow_callback)
     assert fired_in_callback
     assert time.monotonic() - started < 2
+
+
+def test_an_immediate_time_limit_leaves_no_alarm_behind() -> None:
+    """A limit so short that it fires while being armed must still be disarmed."""
+    import signal
+
+    from bionews.batch import _deadline
+    from bionews.errors import TimeoutError_
+
+    before = signal.getsignal(signal.SIGALRM)
+    for _ in range(200):
+        try:
+            with _deadline(1e-6):
+                sum(range(10_000))
+        except TimeoutError_:
+            pass
+        assert signal.getitimer(signal.ITIMER_REAL) == (0.0, 0.0)
+        assert signal.getsignal(signal.SIGALRM) is before
+    time.sleep(0.6)  # a re-firing alarm left armed would raise here

@@ -83,19 +83,33 @@ def _deadline(seconds: float | None) -> Iterator[None]:
         yield
         return
 
-    def _alarm(signum: int, frame: Any) -> None:
-        raise TimeoutError_(f"page took longer than {seconds:g} s")
+    armed = [True]
 
-    previous = signal.signal(signal.SIGALRM, _alarm)
-    # Re-fired every quarter second until it lands: an exception raised while
-    # Python runs a garbage-collector callback or a __del__ is printed and
-    # swallowed, and a single alarm lost there would let the page run on.
-    signal.setitimer(signal.ITIMER_REAL, seconds, _REFIRE)
-    try:
-        yield
-    finally:
+    def _alarm(signum: int, frame: Any) -> None:
+        if armed[0]:
+            raise TimeoutError_(f"page took longer than {seconds:g} s")
+
+    def _disarm() -> None:
+        armed[0] = False  # from here on a late alarm is a no-op
         signal.setitimer(signal.ITIMER_REAL, 0)
         signal.signal(signal.SIGALRM, previous)
+
+    previous = signal.signal(signal.SIGALRM, _alarm)
+    try:
+        # Armed inside the try, so an alarm that fires at once is still disarmed.
+        # Re-fired every quarter second until it lands: an exception raised while
+        # Python runs a garbage-collector callback or a __del__ is printed and
+        # swallowed, and a single alarm lost there would let the page run on.
+        signal.setitimer(signal.ITIMER_REAL, seconds, _REFIRE)
+        yield
+    finally:
+        # The alarm may land inside this very block; retry until the timer is off.
+        while True:
+            try:
+                _disarm()
+                break
+            except TimeoutError_:
+                continue
 
 
 def process_one(
