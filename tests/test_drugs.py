@@ -835,3 +835,44 @@ def test_platform_word_inside_a_lower_case_vaccine_name(nlp: Language) -> None:
 def test_inn_defined_by_its_class_is_found_again_later(nlp: Language) -> None:
     text = "The firm licensed dalvorine, an antidepressant, in May. A trial of dalvorine began."
     assert spans(nlp, text) == ["dalvorine", "dalvorine"]
+
+
+# --- round 4: prefixes, gated stems, conjugate pairs, salts, codes -----------
+
+
+def test_potassium_competitive_acid_blocker_stem(nlp: Language) -> None:
+    assert spans(nlp, "Patients took nexoprazan once a day.") == ["nexoprazan"]
+
+
+def test_cephalosporin_prefix_stem(nlp: Language) -> None:
+    assert spans(nlp, "Supplies of cefmaritone ran short in May.") == ["cefmaritone"]
+    assert spans(nlp, "The chef cooked.") == []  # too short for the prefix
+
+
+def test_carbapenem_is_a_class_not_a_drug(nlp: Language) -> None:
+    assert spans(nlp, "It is a carbapenem designed for hospitals.") == []
+    assert spans(nlp, "Doctors chose dorvipenem instead.") == ["dorvipenem"]
+
+
+def test_enzyme_ase_with_alfa_tail_is_one_name(nlp: Language) -> None:
+    assert spans(nlp, "The firm sells lumbrase alfa for a rare disease.") == ["lumbrase alfa"]
+    # "-ase" alone is English (a database, a release), not an INN.
+    assert spans(nlp, "The firm updated its database and issued a release.") == []
+
+
+def test_antibody_oligonucleotide_conjugate_is_one_two_word_name(nlp: Language) -> None:
+    text = "The firm will make torvibart lenosiran for a muscle disease."
+    assert spans(nlp, text) == ["torvibart lenosiran"]
+
+
+def test_salt_form_merges_with_the_bare_inn(nlp: Language) -> None:
+    text = "Stocks of cefmaritone fell. The plant makes cefmaritone sodium raw material."
+    drugs = merged(nlp, text)
+    assert len(drugs) == 1
+    assert {drugs[0].name, *drugs[0].aliases} == {"cefmaritone", "cefmaritone sodium"}
+
+
+def test_code_with_hyphenated_letter_suffix(nlp: Language) -> None:
+    assert spans(nlp, "The firm now focuses on KR402-B, a tau antibody.") == ["KR402-B"]
+    # a longer hyphenated word after the digits is no suffix
+    assert spans(nlp, "The KR402-Bound assay was used.") == []

@@ -293,3 +293,35 @@ def test_enumeration_with_makers_and_indications_between_names() -> None:
     )
     assert d["Hanxiang Zhike Granules"].stages == ["approved"]
     assert d["Anmian Ningshen Oral Liquid"].stages == ["approved"]
+
+
+def test_stage_of_the_nda_sentence_refers_back_to_the_drug() -> None:
+    d = pipeline(
+        "The firm sells belvotinib. The regulator sent a letter on the NDA for morvatinib. "
+        "The letter cited a plant. "
+        "The NDA was supported by a Phase 3 study in 400 patients."
+    )
+    assert "phase_3" in d["morvatinib"].stages
+
+
+def test_unnamed_rivals_approval_is_not_the_named_drugs() -> None:
+    d = pipeline(
+        "Three rival antibodies from big firms are already approved, and investors hoped "
+        "that kelvumab would compete."
+    )
+    assert d["kelvumab"].stages == []
+
+
+def test_device_approval_does_not_go_to_the_topic_drug() -> None:
+    d = pipeline(
+        "Lianhe is testing norvaxaban in a Phase II trial. norvaxaban is taken once daily. "
+        "Doctors like norvaxaban. A newer heart valve model won approval from the regulator "
+        "in May."
+    )
+    assert d["norvaxaban"].stages == ["phase_2"]
+    # without a device word the same sentence still refers back to the drug
+    d = pipeline(
+        "Lianhe is testing norvaxaban in a Phase II trial. norvaxaban is taken once daily. "
+        "Doctors like norvaxaban. The firm won approval from the regulator in May."
+    )
+    assert d["norvaxaban"].stages == ["phase_2", "approved"]

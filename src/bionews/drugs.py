@@ -61,6 +61,10 @@ class InnStems:
     gene_first: tuple[str, ...] = ()  # "-gene" of "nadofaragene firadenovec"
     gene_second: tuple[str, ...] = ()  # "-vec" of the same
     second_stems: tuple[str, ...] = ()  # "-tecan" of "nelvatuzumab sovatecan"
+    prefixes: tuple[tuple[str, str, int], ...] = ()  # "cef-" of the cephalosporins
+    tail_gated: tuple[tuple[str, str, int, frozenset[str]], ...] = ()  # "-ase" + "alfa"
+    pairs: tuple[tuple[tuple[str, ...], tuple[str, ...]], ...] = ()  # two-word INNs
+    salts: frozenset[str] = frozenset()  # "sodium" of "cefazolin sodium"
 
     def tail_joins(self, first: str, second: str) -> bool:
         """Whether ``second`` is the tail of a two-word INN that starts with ``first``.
@@ -86,12 +90,27 @@ class InnStems:
         halves would become two drugs.
         """
         a, b = first.lower(), second.lower()
-        return (
-            any(a.endswith(s) for s in self.gene_first)
-            and any(b.endswith(s) for s in self.gene_second)
+        return any(
+            any(a.endswith(s) for s in firsts)
+            and any(b.endswith(s) for s in seconds)
             and self.modality(a) is not None
             and self.modality(b) is not None
+            for firsts, seconds in ((self.gene_first, self.gene_second), *self.pairs)
         )
+
+    def gated_modality(self, word: str, following: str) -> str | None:
+        """Modality of ``word`` read as an INN only because ``following`` is its tail.
+
+        Some stems ("-ase") end too many English words to stand alone; an enzyme
+        INN is still recognisable when its "alfa"/"beta" tail follows it.
+        """
+        w, f = word.lower(), following.lower()
+        if not w.isalpha() or not w.isascii() or w in self.stoplist:
+            return None
+        for stem, modality, min_len, tails in self.tail_gated:
+            if f in tails and w.endswith(stem) and len(w) >= min_len:
+                return modality
+        return None
 
     def modality(self, word: str) -> str | None:
         """Modality of an INN-looking word, or None when ``word`` is no INN.
@@ -108,6 +127,9 @@ class InnStems:
             return None
         for stem, modality, min_len in self.stems:
             if w.endswith(stem) and len(w) >= min_len:
+                return modality
+        for stem, modality, min_len in self.prefixes:
+            if w.startswith(stem) and len(w) >= min_len:
                 return modality
         return None
 
@@ -132,6 +154,21 @@ def inn_stems() -> InnStems:
         gene_first=tuple(raw.get("gene_first_stems", ())),
         gene_second=tuple(raw.get("gene_second_stems", ())),
         second_stems=tuple(raw.get("second_word_stems", ())),
+        prefixes=tuple(
+            (p["stem"], p["modality"], int(p.get("min_len", default)))
+            for p in raw.get("prefixes", ())
+        ),
+        tail_gated=tuple(
+            (g["stem"], g["modality"], int(g.get("min_len", default)), frozenset(g["tails"]))
+            for g in raw.get("tail_gated_stems", ())
+        ),
+        salts=frozenset(raw.get("salt_words", ())),
+        pairs=(
+            (
+                tuple(raw.get("conjugate_first_stems", ())),
+                tuple(raw.get("conjugate_second_stems", ())),
+            ),
+        ),
     )
 
 
@@ -594,7 +631,11 @@ class DrugFinder:
         min_len = self.inn_min_len
         n = len(doc)
         for i, word in enumerate(doc.text_of):
-            if len(word) < min_len or self.stems.modality(word) is None:
+            if len(word) < min_len:
+                continue
+            if self.stems.modality(word) is None and not (
+                i + 1 < n and self.stems.gated_modality(word, doc.text_of[i + 1])
+            ):
                 continue
             if self._before_company_word(doc, i + 1):
                 continue
@@ -1692,6 +1733,20 @@ def _alias_owner(
     return None
 
 
+def _join_salt_forms(keys: list[str], first_by_key: dict[str, int], uf: _Union) -> None:
+    """Join "X sodium" to a bare "X" of the same article.
+
+    News names the active ingredient both with and without its salt ("the
+    cefazolin sodium raw material" after "cefazolin"); both are one drug, and
+    without this the salt form would be a duplicate row.
+    """
+    salts = inn_stems().salts
+    for i, k in enumerate(keys):
+        base, _, last = k.rpartition(" ")
+        if base and last in salts and base in first_by_key:
+            uf.join(first_by_key[base], i)
+
+
 def merge_drugs(spans: list[Span]) -> list[Drug]:
     """Group the drug spans of one Doc into one :class:`Drug` per drug.
 
@@ -1724,6 +1779,7 @@ def merge_drugs(spans: list[Span]) -> list[Drug]:
                 uf.join(first_by_entry[entry], i)
             else:
                 first_by_entry[entry] = i
+    _join_salt_forms(keys, first_by_key, uf)
     descriptor = [False] * n
     for i, k in enumerate(keys):
         entry = desc_keys.get(k)

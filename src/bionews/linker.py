@@ -64,7 +64,7 @@ _ANAPHOR = re.compile(
     r"(?:,|\band\b)\s+it\b|"
     # a regulatory event of the drug just named: "The decision rested on a Phase 2 study"
     r"^\W*(?:the|this|that)\s+(?:decision|approval|nod|clearance|filing|application|"
-    r"submission|authori[sz]ation)\b",
+    r"submission|authori[sz]ation|NDA|BLA|MAA|sNDA|sBLA)\b",
     re.IGNORECASE,
 )
 # A clause opening with these refers to every drug of the sentence before.
@@ -77,7 +77,8 @@ _PLURAL_ANAPHOR = re.compile(
 # drugs ... 10 in Phase III trials"): a stage said of these belongs to no named drug.
 _PLURAL_THINGS = re.compile(
     r"\b(?:drugs|candidates|products|projects|programs|programmes|pipelines|assets|"
-    r"molecules|compounds|therapies|vaccines|medicines|treatments|initiatives)\b|"
+    r"molecules|compounds|therapies|vaccines|medicines|treatments|initiatives|antibodies|"
+    r"inhibitors|biosimilars|conjugates)\b|"
     r"\b[Aa]n?\s+(?:new\s+|novel\s+)?(?:drug|vaccine|candidate|therapy|treatment|medicine)\b",
 )  # case-sensitive: "Medical Products Administration" is a name, not unnamed products
 # A sentence with its own unnamed subject ("A recombinant RSV vaccine began a
@@ -162,6 +163,40 @@ _DEVELOP = re.compile(
     re.IGNORECASE,
 )
 _STAGE_ORDER = {s: i for i, s in enumerate(STAGES)}
+
+
+@lru_cache(maxsize=1)
+def _device_words() -> re.Pattern[str]:
+    from .drugs import patterns
+
+    words = "|".join(re.escape(w) for w in patterns()["device_subject_words"])
+    return re.compile(rf"\b(?:{words})\b", re.IGNORECASE)
+
+
+def _device_sentence(sentence: str) -> bool:
+    """Whether a sentence naming no drug is about a medical device ("the second
+    valve model won approval"): its stage is the device's, so the article's topic
+    drug must not inherit it."""
+    return bool(_device_words().search(sentence))
+
+
+# ", and ..." / "; ...": a new clause between a stage and a drug named after it.
+_NEXT_CLAUSE = re.compile(r";|,\s*(?:and|but|while|whereas|so)\b", re.IGNORECASE)
+
+
+def _unnamed_plural_clause(before: str, gap: str) -> bool:
+    """Whether a stage is said of unnamed plural products ("Two rival antibodies are
+    approved") in a clause of its own, so a drug named in a later clause of the
+    sentence ("..., and investors hoped X would compete") does not take it."""
+    if not _NEXT_CLAUSE.search(gap):
+        return False
+    found = list(_PLURAL_THINGS.finditer(before))
+    if not found:
+        return False
+    last = found[-1]
+    # The plural must head the stage's own clause: a few words, no punctuation.
+    rest = before[last.end() :]
+    return len(rest.split()) <= 6 and not re.search(r"[,;:()]", rest)
 
 
 def _new_subject(gap: str, after: str) -> bool:
@@ -622,11 +657,17 @@ class Linker:
                     else:
                         found += compared_set(refs, after, end)
                     return found, False
+                if after and _unnamed_plural_clause(
+                    text[starts[cand_units[0]] : pos], text[end : refs[after[0]].start]
+                ):
+                    return [], False
                 if after:
                     return enumeration(refs, after[0], +1), False
             found = described(u, pos)
             if found:
                 return found, True
+            if _device_sentence(sentence_text(u)):
+                return [], True  # "A second valve model won approval": the device's stage
             if _PLURAL_THINGS.search(sentence_text(u)):
                 # "it will run Phase I trials for those candidates": the sentence is
                 # about unnamed programmes, whatever "it" refers to.
