@@ -639,3 +639,131 @@ def test_exchanges_in_tickers_are_not_organisations(
 )
 def test_ampersand_and_conjunction(nlp: Language, text: str, names: list[str]) -> None:
     assert found(nlp, text) == names
+
+
+# ----------------------------------------------------------------- round 4 classes
+
+
+@pytest.mark.parametrize(
+    ("text", "name"),
+    [
+        (
+            "The permit came from the Ministry of Agriculture and Rural Affairs on Monday.",
+            "Ministry of Agriculture and Rural Affairs",
+        ),
+        (
+            "It was cleared by the Pharmacy and Poisons Board last year.",
+            "Pharmacy and Poisons Board",
+        ),
+    ],
+)
+def test_and_inside_a_government_body_name(nlp: Language, text: str, name: str) -> None:
+    assert found(nlp, text) == [name]
+
+
+def test_two_companies_joined_by_and_stay_two(nlp: Language) -> None:
+    names = found(nlp, "Qiming Pharmacy and Hengli Pharma signed a supply deal.")
+    assert "Qiming Pharmacy and Hengli Pharma" not in names
+
+
+def test_unit_of_an_academy_with_its_own_of_complement(nlp: Language) -> None:
+    text = (
+        "Trials ran at the Lanzhou Veterinary Research Institute of the Chinese "
+        "Academy of Agricultural Sciences in 2023."
+    )
+    assert found(nlp, text) == [
+        "Lanzhou Veterinary Research Institute of the Chinese Academy of Agricultural Sciences"
+    ]
+
+
+@pytest.mark.parametrize(
+    ("text", "names"),
+    [
+        ("The dossier went to Swissmedic and the TGA in May.", ["Swissmedic", "TGA"]),
+        (
+            "Korea's Ministry of Food and Drug Safety cleared it.",
+            ["Ministry of Food and Drug Safety"],
+        ),
+        ("Singapore's HSA and Brazil's ANVISA accepted the files.", ["HSA", "ANVISA"]),
+    ],
+)
+def test_foreign_regulators_in_the_gazetteer(nlp: Language, text: str, names: list[str]) -> None:
+    assert found(nlp, text) == names
+
+
+@pytest.mark.parametrize(
+    ("text", "names"),
+    [
+        ("A spokesperson told Pipelinewire that the trial would resume.", ["Pipelinewire"]),
+        ("Pipelinewire reported on Friday that the deal was off.", ["Pipelinewire"]),
+        (
+            "The chief executive told Kestrel Report that enrolment was complete.",
+            ["Kestrel Report"],
+        ),
+        # No source cue: a byline or a plain word is no outlet.
+        ("By Anna Li | Pipelinewire | May 2, 2025", []),
+        ("The Pipelinewire newsletter is free to read.", []),
+    ],
+)
+def test_unlisted_outlet_cited_as_a_source(nlp: Language, text: str, names: list[str]) -> None:
+    assert found(nlp, text) == names
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Kestrel Biologics opened a plant.\nRelated: Yubei District Launches Health Walking Trails\n",
+        "Kestrel Biologics opened a plant.\nSource: Cardiology Center    Editor: Wang Li\n",
+    ],
+)
+def test_navigation_and_credit_lines_name_no_organisation(nlp: Language, text: str) -> None:
+    assert found(nlp, text) == ["Kestrel Biologics"]
+
+
+def test_prose_department_of_a_hospital_is_still_found(nlp: Language) -> None:
+    text = (
+        "Kestrel Biologics opened a plant.\nThe Cardiology Center of Huaxi Hospital treated him.\n"
+    )
+    assert "Cardiology Center of Huaxi Hospital" in found(nlp, text)
+
+
+def test_bracketed_acronym_joins_a_name_found_by_another_rule(nlp: Language) -> None:
+    text = (
+        "Kestrel Biologics got a letter from the United States Food and Drug "
+        "Administration (FDA). The FDA asked for more data."
+    )
+    orgs = merged(nlp, text)
+    fda = [o for o in orgs if o.name == "United States Food and Drug Administration"]
+    assert len(fda) == 1 and fda[0].aliases == ["FDA"]
+    assert len(orgs) == 2
+
+
+def test_bracketed_non_acronym_does_not_join(nlp: Language) -> None:
+    orgs = merged(nlp, "Staff of Kestrel Biologics (NASDAQ) met the Ministry of Rural Development.")
+    assert not any("NASDAQ" in o.aliases for o in orgs)
+
+
+@pytest.mark.parametrize(
+    ("text", "name"),
+    [
+        ("It licensed rights to U.S.-based Corvell Oncology for $10 million.", "Corvell Oncology"),
+        (
+            "Wuhan Qiming mRNA Biotechnology Co said its plant was ready.",
+            "Wuhan Qiming mRNA Biotechnology Co",
+        ),
+        (
+            "Huaxin Insight, a Shanghai-based consultancy, estimated that sales would double.",
+            "Huaxin Insight",
+        ),
+        (
+            "The therapy from Hangzhou Xinrui Immunotech began a trial.",
+            "Hangzhou Xinrui Immunotech",
+        ),
+    ],
+)
+def test_name_edges(nlp: Language, text: str, name: str) -> None:
+    assert found(nlp, text) == [name]
+
+
+def test_technology_word_alone_is_no_name(nlp: Language) -> None:
+    assert found(nlp, "The mRNA vaccine uses mRNA Technology from a partner.") == []

@@ -461,3 +461,59 @@ def test_clinical_development_of_generic_programmes_names_no_product(
     text: str, expected: list[str]
 ) -> None:
     assert stages(text) == expected
+
+
+# ----------------------------------------------------------------- round 4 classes
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("The disorder has no approved disease-modifying treatment, the drug developer said.", []),
+        ("There is still no approved therapy for the condition, a medicines expert said.", []),
+        ("The NMPA approved the drug for the condition in May.", ["approved"]),
+    ],
+)
+def test_negated_approved_adjective(text: str, expected: list[str]) -> None:
+    assert stages(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            "The injection has been sold under the brand name Kelora since its approval in 2023.",
+            ["approved"],
+        ),
+        ("The tablet drug was launched after its approval in 2021.", ["approved"]),
+        ("The drug could launch after its approval, which is expected next year.", []),
+    ],
+)
+def test_past_approval_named_in_passing(text: str, expected: list[str]) -> None:
+    assert stages(text) == expected
+
+
+def test_device_approval_in_the_next_sentence_is_no_drug_approval() -> None:
+    device = (
+        "The valve was registered by the NMPA as a Class III medical device in 2022. "
+        "A smaller model won approval in May."
+    )
+    assert stages(device) == []
+    vaccine = "The NMPA accepted the vaccine filing in 2022. A second vaccine won approval in May."
+    assert stages(vaccine) == ["approved"]
+
+
+def test_planned_filing_after_a_phased_trial_in_the_sentence() -> None:
+    text = (
+        "Its QZ-5510, an antibacterial, began a Phase III trial in August, and the "
+        "company expects to file for approval in 2027."
+    )
+    assert stages(text) == ["phase_3", "filed"]
+    assert stages("The company expects to file for approval in 2027.") == []
+
+
+def test_clinical_trials_in_forward_looking_boilerplate() -> None:
+    body = "Kestrel Bio makes medicines for lung disease.\n"
+    tail = "Statements about the timing of clinical trials are forward-looking.\n"
+    assert stages(body + "Forward-Looking Statements\n" + tail) == []
+    assert stages(body + tail) == ["clinical"]

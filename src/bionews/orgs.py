@@ -102,6 +102,10 @@ class OrgData:
     camel_before: frozenset[str]
     camel_after: frozenset[str]
     camel_stop: frozenset[str]
+    media_endings: tuple[str, ...]
+    media_words: frozenset[str]
+    line_labels: re.Pattern[str]
+    inner_words: frozenset[str]
     descriptors: frozenset[str]
     descriptor_followers: frozenset[str]
     lower_before_suffix: frozenset[str]
@@ -182,6 +186,12 @@ def load_data() -> OrgData:
         camel_before=_low(p["camel_cues_before"]),
         camel_after=_low(p["camel_cues_after"]),
         camel_stop=frozenset(p["camel_stop"]),
+        media_endings=tuple(w.lower() for w in p["media_name_endings"]),
+        media_words=_low(p["media_name_words"]),
+        line_labels=re.compile(
+            r"(?im)^[ \t]*(?:" + "|".join(map(re.escape, p["line_labels"])) + r")[ \t]*:[^\n]*"
+        ),
+        inner_words=frozenset(p["inner_name_words"]),
         descriptors=_low(p["descriptor_nouns"]),
         descriptor_followers=_low(p["descriptor_followers"]),
         lower_before_suffix=_low(p["generic_lowercase_before_suffix"]),
@@ -377,6 +387,10 @@ def _atomic_runs(x: _Doc) -> list[list[int]]:
             cur.append(i)
             i += 1
             continue
+        if _inner_word(x, cur, i):
+            cur.append(i)  # "Lanxin mRNA Biotechnology": a technology word inside a name
+            i += 1
+            continue
         if cur and text in {"'s", "’s"} and texts[i - 1] in d.possessive_names:
             cur.append(i)  # "People's Hospital", "Women's and Children's"
             i += 1
@@ -405,6 +419,18 @@ def _atomic_runs(x: _Doc) -> list[list[int]]:
         if run:
             out.extend(_split_repeat(x, run))
     return out
+
+
+def _inner_word(x: _Doc, cur: list[int], i: int) -> bool:
+    """A lower-case-initial technology word ("mRNA") between two words of one name."""
+    return (
+        bool(cur)
+        and x.texts[i] in x.d.inner_words
+        and i + 1 < x.n
+        and x.names[i + 1]
+        and x.doc[i - 1].whitespace_ == " "
+        and x.doc[i].whitespace_ == " "
+    )
 
 
 def _after_suffix(x: _Doc, cur: list[int], i: int) -> bool:
@@ -477,8 +503,10 @@ def _strip_leading(x: _Doc, run: list[int]) -> list[int]:
         if cut:
             run = run[cut:]
             continue
-        if text.lower() in d.leading_strip or (
-            x.sentence_initial(run[0]) and text in d.sentence_initial_stop
+        if (
+            text.lower() in d.leading_strip
+            or (x.sentence_initial(run[0]) and text in d.sentence_initial_stop)
+            or ("-" in text and text.rsplit("-", 1)[1].lower() in d.hyphen_breakers)
         ):
             run = run[1:]
             while run and doc[run[0]].text in {"-", "‐"}:
@@ -612,6 +640,12 @@ def _of_chain(x: _Doc, end: int, runs_by_start: dict[int, list[int]]) -> tuple[i
         return end, False
     end = run[-1] + 1
     parent = False
+    if head in d.sub_unit_heads:
+        # "Institute of the Chinese Academy of Agricultural Sciences": the parent
+        # is named at once and has its own "of" complement.
+        parent_end = _parent_end(x, run, runs_by_start)
+        if parent_end:
+            end, parent = parent_end, True
     for _ in range(3):  # a few hops at most: a name, not a sentence
         nxt, is_parent = _chain_hop(x, end, head, runs_by_start)
         if nxt == end:
@@ -1060,12 +1094,62 @@ def _descriptor_cands(x: _Doc, runs: list[list[int]], covered: set[int]) -> list
                     nxt = doc[k + 1] if k + 1 < x.n else None
                     after = nxt is None or nxt.is_punct or nxt.lower_ in d.descriptor_followers
                     break
-                if tok.is_punct:
-                    break
+                if tok.is_punct and tok.text not in {"-", "‐"}:
+                    break  # "a Beijing-based consultancy" goes on over the hyphen
         if before or after:
             out.append(Cand(run[0], end, "company"))
             covered.update(run)
     return out
+
+
+def _source_cue(x: _Doc, start: int, end: int) -> bool:
+    """Whether the words around ``start:end`` cite it as a source: "told X",
+    "according to X", "X reported"."""
+    d = x.d
+    p1, p2 = x.prev_word(start), x.prev_word(start, 2)
+    nxt = x.next_word(end)
+    if p1 is not None and p1.lower_ in d.camel_before:
+        return True
+    if p1 is not None and p1.lower_ == "to" and p2 is not None and p2.lower_ == "according":
+        return True
+    return nxt is not None and nxt.lower_ in d.camel_after
+
+
+def _media_name(x: _Doc, run: list[int]) -> bool:
+    """A run that reads as a news outlet's name: "Pipelinewire", "Kestrel Report"."""
+    d = x.d
+    if len(run) > 3 or not all(x.names[k] for k in run):
+        return False
+    words = [x.texts[k] for k in run]
+    last = words[-1].lower()
+    if any(w in d.never_name or w.lower() in d.places for w in words):
+        return False
+    if len(run) == 1:
+        return any(last.endswith(e) and len(last) > len(e) + 2 for e in d.media_endings)
+    return last in d.media_words and x.distinctive(x.doc[run[0]])
+
+
+def _media_cands(x: _Doc, runs: list[list[int]], covered: set[int]) -> list[Cand]:
+    """Outlets not in the gazetteer, cited in prose: "told Pipelinewire", "Kestrel
+    Report reported". Bylines and credits carry no such cue."""
+    out: list[Cand] = []
+    for run in runs:
+        if any(k in covered for k in run) or not _media_name(x, run):
+            continue
+        if _source_cue(x, run[0], run[-1] + 1) and not _bracketed(x, run[0], run[-1] + 1):
+            out.append(Cand(run[0], run[-1] + 1, "other"))
+    return out
+
+
+def _label_lines(x: _Doc) -> list[tuple[int, int]]:
+    """Character ranges of navigation and credit lines ("Related: ...", "Source: ...
+    Editor: ..."): such lines name no organisation in prose."""
+    return [m.span() for m in x.d.line_labels.finditer(x.text)]
+
+
+def _on_label_line(x: _Doc, c: Cand, lines: list[tuple[int, int]]) -> bool:
+    a = x.doc[c.start].idx
+    return any(s <= a < e for s, e in lines)
 
 
 def _camel_cands(x: _Doc, covered: set[int]) -> list[Cand]:
@@ -1249,7 +1333,11 @@ class OrgFinder:
         taken = {k for c in primary for k in range(c.start, c.end)}
         extra = _enumerated(x, runs, primary)
         extra += _descriptor_cands(x, runs, taken) + _camel_cands(x, taken)
+        extra += _media_cands(x, runs, taken)
         primary = self._select(doc, primary + [c for c in extra if free(c)])
+        lines = _label_lines(x)
+        if lines:
+            primary = [c for c in primary if c.gaz is not None or not _on_label_line(x, c, lines)]
         spans = self._spans(doc, primary, x.glued)
         covered = {k for s in spans for k in range(s.start, s.end)}
         derived = _acronyms(x, spans, covered)
@@ -1359,6 +1447,37 @@ def _joins(a: list[str], b: list[str], d: OrgData) -> int:
     return 0
 
 
+def _spells(acronym: str, name: str) -> bool:
+    """Whether ``acronym``'s letters are, in order, initials of ``name``'s words
+    ("FDA" in "United States Food and Drug Administration")."""
+    initials = [w[0].upper() for w in name.split() if w[:1].isalpha()]
+    pos = 0
+    for ch in acronym:
+        while pos < len(initials) and initials[pos] != ch:
+            pos += 1
+        if pos == len(initials):
+            return False
+        pos += 1
+    return True
+
+
+def _defined_acronyms(spans: list[Span], texts: list[str]) -> list[tuple[int, int]]:
+    """Pairs (name, acronym) where the acronym is defined in brackets right after
+    the name: "... Drug Administration (FDA)", even when the two forms were found
+    by different rules."""
+    out = []
+    for i in range(len(spans) - 1):
+        a, b = spans[i], spans[i + 1]
+        doc = a.doc
+        if b.start != a.end + 1 or doc[a.end].text != "(" or len(b) != 1:
+            continue
+        acr = texts[i + 1]
+        closed = b.end < len(doc) and doc[b.end].text == ")"
+        if closed and _ALLCAPS.match(acr) and _spells(acr, texts[i]):
+            out.append((i, i + 1))
+    return out
+
+
 def merge_organisations(spans: list[Span]) -> list[Organisation]:
     """One Organisation per distinct organisation among ``spans`` (one Doc's).
 
@@ -1409,6 +1528,10 @@ def merge_organisations(spans: list[Span]) -> list[Organisation]:
             j = first_by.get(("k", org_key(ref)))
             if j is not None:
                 union(i, j)
+
+    for i, j in _defined_acronyms(spans, texts_of):
+        if gaz_of[i] is None or gaz_of[j] is None or gaz_of[i] == gaz_of[j]:
+            union(i, j)
 
     # Short forms, place prefixes, subsidiaries' tails and typos between groups.
     words = [_strip_places(_words(k), d.places) for k in keys]

@@ -102,6 +102,7 @@ class _Vocab:
     regulator: re.Pattern[str]
     purpose_blockers: re.Pattern[str]
     negated_after: re.Pattern[str]
+    boilerplate_heading: re.Pattern[str]
 
 
 # Vocabulary regexes a rule may name as the context its sentence needs, and as
@@ -163,6 +164,7 @@ def _vocab() -> _Vocab:
         regulator=_rx(raw["regulator_names"]),
         purpose_blockers=_rx(raw["approval_purpose_blockers"]),
         negated_after=_rx(raw["approval_negated_after"]),
+        boilerplate_heading=re.compile(raw["boilerplate_heading"], re.IGNORECASE | re.MULTILINE),
     )
 
 
@@ -559,7 +561,13 @@ def _filing_verdict(rule: _Rule, m: re.Match[str], s: int, e: int, ctx: _Context
 def _in_context(rule: _Rule, pos: int, ctx: _Context) -> str:
     if rule.needs_approval:
         return _NEEDS_APPROVAL
-    if rule.context is not None and not ctx.has(rule.context, pos):
+    # "X began a Phase III trial, and the company expects to file for approval":
+    # a trial in the sentence names the product being filed.
+    if (
+        rule.context is not None
+        and not ctx.has(rule.context, pos)
+        and not (rule.stage == "filed" and ctx.has("trial_words", pos))
+    ):
         return _NEEDS_CONTEXT
     return _OK
 
@@ -593,9 +601,22 @@ def _approval_verdict(rule: _Rule, m: re.Match[str], s: int, e: int, ctx: _Conte
         return _NO  # "approval of the merger"; "will run phase II trials after receiving approval"
     if rule.verb and (vocab.object_blockers.match(after) or vocab.subject_blockers.search(before)):
         return _NO
-    if ctx.has("device", pos) and not ctx.has("drug", pos):
+    if _device_approval(pos, ctx):
         return _NO
     return _in_context(rule, pos, ctx)
+
+
+def _device_approval(pos: int, ctx: _Context) -> bool:
+    """An approval of a device: its sentence names a device and no drug, or names
+    neither and follows a sentence that does ("registered as a Class III medical
+    device. A second model won approval in May")."""
+    if ctx.has("drug", pos):
+        return False
+    if ctx.has("device", pos):
+        return True
+    return _previous_sentence_has(ctx, "device", pos) and not _previous_sentence_has(
+        ctx, "drug", pos
+    )
 
 
 def _before_ok(rule: _Rule, s: int, ctx: _Context) -> bool:
@@ -652,7 +673,13 @@ def find_stages(text: str) -> list[StageMention]:
 
     phase_starts = [p.start for p in phases]
     phase_ends = sorted(p.end for p in phases)
-    kept = [f for f in found if not _suppressed(f, phase_starts, phase_ends, ctx)]
+    boiler = _boilerplate_start(text, vocab)
+    kept = [
+        f
+        for f in found
+        if not _suppressed(f, phase_starts, phase_ends, ctx)
+        and not (f.stage == "clinical" and f.start >= boiler)
+    ]
     kept.sort(key=lambda f: (f.start, f.end))
     return [
         StageMention(
@@ -660,6 +687,13 @@ def find_stages(text: str) -> list[StageMention]:
         )
         for f in kept
     ]
+
+
+def _boilerplate_start(text: str, vocab: _Vocab) -> int:
+    """Where a press release's forward-looking-statements section starts (len(text)
+    if none): its "timing of clinical trials" names no programme."""
+    m = vocab.boilerplate_heading.search(text)
+    return m.start() if m else len(text)
 
 
 def _add_in_context(
