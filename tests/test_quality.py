@@ -38,25 +38,28 @@ def test_corpus_quality() -> None:
     check(
         rep,
         {
-            "organisations": 0.97,
-            "drugs": 0.90,
+            "organisations": 0.98,
+            "drugs": 0.97,
             "amounts": 0.99,
-            "stages": 0.95,
-            "drug_stages": 0.88,
+            "stages": 0.98,
+            "drug_stages": 0.97,
         },
     )
 
 
-def test_heldout_quality() -> None:
-    rep = report_for(read_jsonl(CORPUS / "heldout" / "gold.jsonl"), CORPUS)
+# Every held-out set was measured blind first (see the README), then used to fix
+# rule classes; these floors guard the fixed state.
+@pytest.mark.parametrize("name", ["heldout", "heldout2", "heldout3", "heldout4"])
+def test_heldout_quality(name: str) -> None:
+    rep = report_for(read_jsonl(CORPUS / name / "gold.jsonl"), CORPUS)
     check(
         rep,
         {
-            "organisations": 0.87,
-            "drugs": 0.84,
+            "organisations": 0.95,
+            "drugs": 0.94,
             "amounts": 0.97,
-            "stages": 0.95,
-            "drug_stages": 0.82,
+            "stages": 0.97,
+            "drug_stages": 0.95,
         },
     )
 
@@ -67,10 +70,10 @@ def test_shared_dev_quality(shared_dir: Path) -> None:
     check(
         rep,
         {
-            "organisations": 0.95,
-            "drugs": 0.95,
+            "organisations": 0.97,
+            "drugs": 0.97,
             "amounts": 0.97,
-            "stages": 0.95,
-            "drug_stages": 0.82,
+            "stages": 0.97,
+            "drug_stages": 0.95,
         },
     )
