@@ -92,6 +92,7 @@ def main(argv: list[str] | None = None) -> int:
             ("heldout2", corpus / "heldout2" / "gold.jsonl"),
             ("heldout3", corpus / "heldout3" / "gold.jsonl"),
             ("heldout4", corpus / "heldout4" / "gold.jsonl"),
+            ("heldout5", corpus / "heldout5" / "gold.jsonl"),
         ):
             if gold.exists():
                 results[name] = evaluate(name, load(gold), corpus, args.misses)
