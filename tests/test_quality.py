@@ -64,6 +64,21 @@ def test_heldout_quality(name: str) -> None:
     )
 
 
+def test_blind_heldout5_quality() -> None:
+    """heldout5 has not been used to fix rules yet: floors just under its blind score."""
+    rep = report_for(read_jsonl(CORPUS / "heldout5" / "gold.jsonl"), CORPUS)
+    check(
+        rep,
+        {
+            "organisations": 0.95,
+            "drugs": 0.94,
+            "amounts": 0.97,
+            "stages": 0.95,
+            "drug_stages": 0.78,
+        },
+    )
+
+
 @pytest.mark.shared
 def test_shared_dev_quality(shared_dir: Path) -> None:
     rep = report_for(read_jsonl(shared_dir / "eval" / "dev_gold.jsonl"), None)
