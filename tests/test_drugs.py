@@ -876,3 +876,42 @@ def test_code_with_hyphenated_letter_suffix(nlp: Language) -> None:
     assert spans(nlp, "The firm now focuses on KR402-B, a tau antibody.") == ["KR402-B"]
     # a longer hyphenated word after the digits is no suffix
     assert spans(nlp, "The KR402-Bound assay was used.") == []
+
+
+def test_sodium_channel_trigine_stem_is_an_inn(nlp: Language) -> None:
+    text = "Regulators cleared marotrigine capsules for nerve pain."
+    assert spans(nlp, text) == ["marotrigine capsules"]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("A trial of PX-0417c, an oral degrader, started.", ["PX-0417c"]),
+        ("The firm dosed KT2208d in lupus patients.", ["KT2208d"]),
+    ],
+)
+def test_code_with_lower_case_letter_suffix(nlp: Language, text: str, expected: list[str]) -> None:
+    assert spans(nlp, text) == expected
+
+
+def test_lower_case_suffix_must_end_the_code(nlp: Language) -> None:
+    # more than one trailing letter is a word glued to a number, not a variant
+    assert spans(nlp, "Unit KT2208dx shipped in May.") == []
+
+
+def test_participial_code_name_goes_to_the_noun_phrase_after_it(nlp: Language) -> None:
+    text = (
+        "Officials cleared dorvatinib tablets. Developed under the code name "
+        "ZR-7714, the product was filed as a new drug."
+    )
+    drugs = merged(nlp, text)
+    assert len(drugs) == 1
+    assert "ZR-7714" in drugs[0].aliases
+
+
+def test_code_name_without_a_following_referent_stays_separate(nlp: Language) -> None:
+    text = (
+        "Officials cleared dorvatinib tablets. Developed under the code name "
+        "ZR-7714, a second compound is a new drug."
+    )
+    assert len(merged(nlp, text)) == 2

@@ -325,3 +325,33 @@ def test_device_approval_does_not_go_to_the_topic_drug() -> None:
         "Doctors like norvaxaban. The firm won approval from the regulator in May."
     )
     assert d["norvaxaban"].stages == ["phase_2", "approved"]
+
+
+def test_stage_after_a_run_of_sentences_naming_no_drug() -> None:
+    d = link(
+        "Pelvatinib sells well. The candidate, morvaglutide, mimics a gut hormone. "
+        "Patients lost weight in early "
+        "testing. Nausea was the usual side effect. The partner will begin a Phase III "
+        "study next year."
+    )
+    assert "phase_3" in d["morvaglutide"].stages
+    assert d["Pelvatinib"].stages == []
+
+
+def test_no_stage_when_two_drugs_sit_in_the_run() -> None:
+    d = link(
+        "The candidate, morvaglutide, mimics a gut hormone. Doctors compared pelvatinib "
+        "with sarnotinib in a review. Nausea was the usual side effect. The partner will "
+        "begin a Phase III study next year."
+    )
+    assert all("phase_3" not in x.stages for x in d.values())
+
+
+def test_organisation_noun_after_a_preposition_is_no_unnamed_subject() -> None:
+    d = link(
+        "Rivals already sell pelvatinib. Insulin dorvalec was approved in China last year. "
+        "Locally, the partner will run a Phase 3 study and then send an application to the "
+        "National Drugs Board."
+    )
+    assert d["Insulin dorvalec"].stages == ["phase_3", "approved"]
+    assert d["pelvatinib"].stages == []

@@ -1730,7 +1730,29 @@ def _alias_owner(
             j = _referent(spans, np_m.start(), text, np_text=np_m.group(0))
             if j is not None and keys[j] != keys[i]:
                 return j
-    return None
+    return _owner_named_after(spans, keys, i, cue_start, text, anaphor_rx)
+
+
+_COMMA_GAP = re.compile(r"\s*,\s*")
+
+
+def _owner_named_after(
+    spans: Sequence[Span],
+    keys: Sequence[str],
+    i: int,
+    cue_start: int,
+    text: str,
+    anaphor_rx: re.Pattern[str],
+) -> int | None:
+    """The drug a noun phrase right after the alias names, in a participial opener:
+    "Developed under the code name X, the product was ..." gives X to the drug
+    "the product" refers back to (the one named last before the cue)."""
+    gap = _COMMA_GAP.match(text, spans[i].end_char)
+    np_m = anaphor_rx.match(text, gap.end()) if gap is not None else None
+    if np_m is None:
+        return None
+    j = _referent(spans, cue_start, text, np_text=np_m.group(0))
+    return j if j is not None and keys[j] != keys[i] else None
 
 
 def _join_salt_forms(keys: list[str], first_by_key: dict[str, int], uf: _Union) -> None:

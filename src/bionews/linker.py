@@ -85,7 +85,8 @@ _PLURAL_THINGS = re.compile(
 # Phase I trial", "The firm's first product, an mRNA vaccine, was authorised"):
 # its stage is that product's, not the drug of the sentence before.
 _UNNAMED_SUBJECT = re.compile(
-    r"\b(?:an?|another)\s+(?:[\w/-]+\s+){0,7}?(?:vaccine|drug|therapy|candidate|product|"
+    r"\b(?:an?|another)\s+(?:(?!(?:to|of|for|from|with|by|at|on|in|the|and)\b)[\w/-]+\s+){0,7}?"
+    r"(?:vaccine|drug|therapy|candidate|product|"
     r"antibody|medicine|treatment|inhibitor|molecule|asset|compound|conjugate|biosimilar)s?\b",
     re.IGNORECASE,
 )
@@ -607,6 +608,21 @@ class Linker:
                 return []
             return anaphoric(first, lo)
 
+        def recent_named(u: int) -> list[_Ref]:
+            """The one drug named in the last few sentences, for a stage in a run of
+            sentences that name none ("The drug, X, ... In a Phase 1 study, ...
+            Adverse events were mild. A Phase 3 trial will start next year"). Any
+            other drug, or unnamed plural programmes, in between leave it open."""
+            s = sent_of[u]
+            for sp in range(s - 1, max(-1, s - 1 - self.anaphora_window), -1):
+                lo, hi = self._sent_spans[sp]
+                named = [r for r in drug_refs if lo <= r.start < hi and not reference[r.idx]]
+                if named:
+                    return named[-1:] if len({r.idx for r in named}) == 1 else []
+                if _PLURAL_THINGS.search(text[lo:hi]):
+                    return []
+            return []
+
         def compared_set(refs: Sequence[_Ref], after: list[int], end: int) -> list[_Ref]:
             """The drugs listed after "the other two are" later in the sentence."""
             if not after:
@@ -681,7 +697,7 @@ class Linker:
                 # A stage in a sentence naming no drug, in an article about one drug.
                 found = [r for r in drug_refs if r.idx == topic][:1]
             if not found and not unnamed:
-                found = previous_sentence(u, named_only=False)
+                found = previous_sentence(u, named_only=False) or recent_named(u)
             return found, True
 
         def drug_for_indication(pos: int, end: int) -> list[_Ref]:
