@@ -355,3 +355,23 @@ def test_organisation_noun_after_a_preposition_is_no_unnamed_subject() -> None:
     )
     assert d["Insulin dorvalec"].stages == ["phase_3", "approved"]
     assert d["pelvatinib"].stages == []
+
+
+def test_linker_cap_records_what_it_cut_and_the_record_warns() -> None:
+    from bionews.api import _linker_cut
+    from bionews.linker import Linker
+
+    text = (
+        "Qiming Pharma Co., Ltd., Hexin Biologics Inc. and Tongda Therapeutics Co., Ltd. "
+        "signed the pact with Beilun Biotech Co., Ltd. in Ningbo."
+    )
+    doc = bionews.annotate(text)
+    found = len(doc._.organisations)
+    assert found >= 3
+    assert doc._.entity_cuts == {}
+    capped = Linker(anaphora_window=3, max_entities=2)(doc)
+    assert len(capped._.organisations) == 2
+    assert capped._.entity_cuts == {"organisations": (found, 2)}
+    assert _linker_cut(capped) == [
+        f"organisations cut from {found} to 2 (the pipeline's entity cap)"
+    ]

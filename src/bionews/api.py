@@ -55,35 +55,12 @@ def build_record(
     return record_and_doc(article, max_chars=max_chars, max_entities=max_entities)[0]
 
 
-def _linker_cap() -> int | None:
-    linker = dict(get_nlp().pipeline).get("bionews_linker")
-    return getattr(linker, "max_entities", None)
-
-
-def _linker_cut(doc: Doc, orgs: list, drugs: list) -> list[str]:
-    """Warnings for entities the pipeline's own cap dropped (checked only at the cap).
-
-    The linker silently keeps its first ``max_entities``; re-merging the candidate
-    spans tells whether that cut anything, and it only runs when a list is exactly
-    at the cap, so ordinary articles pay nothing.
-    """
-    cap = _linker_cap()
-    if not cap:
-        return []
-    out: list[str] = []
-    if len(orgs) == cap:
-        from .orgs import merge_organisations
-
-        n = len(merge_organisations(list(doc.spans.get("orgs", ()))))
-        if n > cap:
-            out.append(f"organisations cut from {n} to {cap} (the pipeline's entity cap)")
-    if len(drugs) == cap:
-        from .drugs import merge_drugs
-
-        n = len(merge_drugs(list(doc.spans.get("drugs", ()))))
-        if n > cap:
-            out.append(f"drugs cut from {n} to {cap} (the pipeline's entity cap)")
-    return out
+def _linker_cut(doc: Doc) -> list[str]:
+    """Warnings for entities the pipeline's own cap (the linker's ``max_entities``) dropped."""
+    return [
+        f"{kind} cut from {found} to {kept} (the pipeline's entity cap)"
+        for kind, (found, kept) in (doc._.entity_cuts or {}).items()
+    ]
 
 
 def _cap_entities(
@@ -157,7 +134,7 @@ def record_and_doc(
         drugs = doc._.drugs or []
         amounts = doc._.amounts or []
         stages = doc._.stage_mentions or []
-        warnings += _linker_cut(doc, orgs, drugs)
+        warnings += _linker_cut(doc)
         orgs, drugs, amounts, stages = _cap_entities(
             orgs, drugs, amounts, stages, max_entities, warnings
         )

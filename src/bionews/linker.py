@@ -448,6 +448,12 @@ class Linker:
 
         orgs: list[Organisation] = merge_organisations(list(doc.spans.get("orgs", ())))
         drugs: list[Drug] = merge_drugs(list(doc.spans.get("drugs", ())))
+        # Kept here, where the cut is made, so a caller can warn without redoing the merge.
+        doc._.entity_cuts = {
+            kind: (len(items), self.max_entities)
+            for kind, items in (("organisations", orgs), ("drugs", drugs))
+            if len(items) > self.max_entities
+        }
         orgs = orgs[: self.max_entities]
         drugs = drugs[: self.max_entities]
         stage_mentions: list[StageMention] = list(doc._.stage_mentions or ())

@@ -20,7 +20,8 @@ from spacy.tokens import Doc, Span
 # Results the components leave on the Doc. Spans for what displaCy should show
 # (doc.spans["orgs"], doc.spans["drugs"], doc.spans["indications"]); record
 # objects, with character offsets into doc.text, for the rest.
-for _name in ("amounts", "stage_mentions", "organisations", "drugs"):
+# ``entity_cuts``: kind -> (found, kept) where the linker's entity cap cut a list.
+for _name in ("amounts", "stage_mentions", "organisations", "drugs", "entity_cuts"):
     if not Doc.has_extension(_name):
         Doc.set_extension(_name, default=None)
 if not Span.has_extension("org_kind"):
