@@ -179,6 +179,20 @@ def _vocab() -> _Vocab:
 # match can start, in order, so it finds exactly what ``finditer`` finds.
 
 
+def _set_chars(members: Any) -> set[str] | None:
+    """The characters of a parsed ``[...]`` set; None for ``\\s``, ``\\w``, negated
+    or huge sets (too many characters to dispatch on)."""
+    chars: set[str] = set()
+    for kind, arg in members:
+        if kind is _C.LITERAL:
+            chars.add(chr(arg))
+        elif kind is _C.RANGE and arg[1] - arg[0] < 256:
+            chars.update(chr(c) for c in range(arg[0], arg[1] + 1))
+        else:
+            return None
+    return chars
+
+
 def _first_chars(items: Any) -> tuple[frozenset[str] | None, bool]:
     r"""(characters a match of parsed ``items`` can open with, whether it can be empty).
 
@@ -192,14 +206,10 @@ def _first_chars(items: Any) -> tuple[frozenset[str] | None, bool]:
         if op is _C.LITERAL:
             return frozenset(chars | {chr(av)}), False
         if op is _C.IN:
-            for kind, arg in av:
-                if kind is _C.LITERAL:
-                    chars.add(chr(arg))
-                elif kind is _C.RANGE and arg[1] - arg[0] < 256:
-                    chars.update(chr(c) for c in range(arg[0], arg[1] + 1))
-                else:
-                    return None, False
-            return frozenset(chars), False
+            members = _set_chars(av)
+            if members is None:
+                return None, False
+            return frozenset(chars | members), False
         if op is _C.SUBPATTERN:
             sub, nullable = _first_chars(av[3])
         elif op is _C.BRANCH:
@@ -237,15 +247,7 @@ def _item_openings(op: Any, av: Any, k: int) -> set[str] | None:
     if op is _C.LITERAL:
         return {chr(av)}
     if op is _C.IN:
-        chars: set[str] = set()
-        for kind, arg in av:
-            if kind is _C.LITERAL:
-                chars.add(chr(arg))
-            elif kind is _C.RANGE and arg[1] - arg[0] < 256:
-                chars.update(chr(c) for c in range(arg[0], arg[1] + 1))
-            else:
-                return None  # \s, \w, negated sets: too many characters
-        return chars
+        return _set_chars(av)
     if op is _C.SUBPATTERN:
         return _openings(av[3], k)
     if op is _C.BRANCH:
