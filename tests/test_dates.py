@@ -3,10 +3,15 @@
 from __future__ import annotations
 
 import datetime as dt
+import random
+from pathlib import Path
 
 import pytest
 
+from bionews import dates
 from bionews.dates import find_dates
+
+CORPUS = Path(__file__).resolve().parents[1] / "corpus"
 
 PUB = dt.date(2024, 9, 6)
 
@@ -49,3 +54,29 @@ def test_not_dates() -> None:
     assert (
         find_dates("Shares may rise; 31 February is no day; Phase 3 in 2,000 patients.", PUB) == []
     )
+
+
+def _date_soup(rng: random.Random) -> str:
+    """Text dense in date pieces, glued in every order and spacing."""
+    pieces = [
+        "in", "by", "since", "end of", "early", "mid", "On", "the", "same", "year",
+        "last", "this", "next", "month", "the previous year", "of", "September", "Sept.",
+        "sept", "May", "may", "Mar", "March", "summary", "5", "21st", "3rd", "2024", "1999",
+        "31", "12:30", ",", ".", "-", "June", "Junes", "Dec.", "this year", "last month",
+    ]  # fmt: skip
+    seps = [" ", "  ", "\n", "\n\n", "", ", ", "\t", " " * 12]
+    return "".join(rng.choice(pieces) + rng.choice(seps) for _ in range(rng.randint(1, 40)))
+
+
+def test_anchored_scan_finds_what_the_plain_scan_finds() -> None:
+    # find_dates tries its pattern only just before month names and relative
+    # phrases; it must report exactly the matches of a scan over every position.
+    pattern, _ = dates._patterns()
+    rng = random.Random(5)
+    texts = [_date_soup(rng) for _ in range(3000)]
+    texts += [p.read_text(encoding="utf-8") for p in CORPUS.glob("heldout*/*.txt")]
+    assert len(texts) > 3000
+    for text in texts:
+        fast = [(m.span(), m.groupdict()) for m in dates._date_matches(pattern, text)]
+        plain = [(m.span(), m.groupdict()) for m in pattern.finditer(text)]
+        assert fast == plain, text

@@ -14,6 +14,7 @@ import calendar
 import datetime as dt
 import json
 import re
+from collections.abc import Iterator
 from functools import lru_cache
 from importlib import resources
 
@@ -64,6 +65,57 @@ def _patterns() -> tuple[re.Pattern[str], dict[str, int]]:
     return pattern, months
 
 
+@lru_cache(maxsize=1)
+def _anchors() -> re.Pattern[str]:
+    """What every date match contains: a month name or a relative phrase.
+
+    The full pattern tries a dozen alternatives at every word of the text;
+    anchors are rare, so :func:`_date_matches` runs it only just before them.
+    """
+    data = _data()
+    words = sorted([*data["months"], *data["year_offsets"], *data["month_offsets"]], key=len)
+    # The first-letter class lets the engine skip most words before it tries the
+    # alternation (about twice as fast as the bare alternation).
+    firsts = "".join(sorted({w[0].lower() for w in words}))
+    alternation = "|".join(re.escape(w) for w in reversed(words))
+    return re.compile(rf"\b(?=[{firsts}])(?:{alternation})", re.IGNORECASE)
+
+
+# A match starts at most this far before its anchor: "end of" (the longest lead word)
+# or a day with its suffix ("21st"), then the white space before the month.
+_LEAD = len("end of")
+_MAX_GAP = 8
+_LONG_GAP = re.compile(rf"\s{{{_MAX_GAP + 1},}}")
+
+
+def _date_matches(pattern: re.Pattern[str], text: str) -> Iterator[re.Match[str]]:
+    """``pattern.finditer(text)``, trying the pattern only in front of anchors.
+
+    Every match holds an anchor and starts at most ``_LEAD`` + one white-space run
+    before it, so the leftmost match at or after ``pos`` is found by trying
+    ``pattern.match`` at each position from there up to the next anchor. Texts
+    with a longer white-space run (raw input, not cleaned text) take the plain scan.
+    """
+    if _LONG_GAP.search(text):
+        yield from pattern.finditer(text)
+        return
+    anchors = _anchors()
+    pos, n = 0, len(text)
+    while pos < n:
+        anchor = anchors.search(text, pos)
+        if anchor is None:
+            return
+        at = anchor.start()
+        for start in range(max(pos, at - _LEAD - _MAX_GAP), at + 1):
+            mt = pattern.match(text, start)
+            if mt is not None:
+                yield mt
+                pos = mt.end()
+                break
+        else:
+            pos = at + 1
+
+
 def _month_of(name: str, months: dict[str, int]) -> int:
     return months[name.lower().rstrip(".")]
 
@@ -93,7 +145,7 @@ def find_dates(text: str, published: dt.date | None = None) -> list[DateMention]
     pattern, months = _patterns()
     data = _data()
     out: list[DateMention] = []
-    for mt in pattern.finditer(text):
+    for mt in _date_matches(pattern, text):
         g = mt.groupdict()
         value: dt.date | None = None
         precision: Precision
