@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from bionews.boilerplate import drop_echoes, filter_lines, is_boilerplate, is_caption
+from bionews.boilerplate import drop_echoes, filter_lines, fold, is_boilerplate, is_caption
 from bionews.clean import clean, clean_html, clean_text, guess_language, looks_like_html
 from bionews.errors import EmptyInputError, NoArticleError
 from conftest import read_jsonl
@@ -445,3 +445,13 @@ def test_generic_extractor_on_extraction_bench(shared_dir: Path) -> None:
     prec, rec, f1 = _bench_score(gold, out)
     # trafilatura 2.3.1 reaches F1 .952-.962 on these pages (README and our runs).
     assert f1 >= 0.96, (prec, rec, f1)
+
+
+def test_fold_collapses_exactly_the_white_space_a_regex_would() -> None:
+    # boilerplate.fold uses str.split() for speed; it must treat every code point
+    # as white space exactly when ``\s`` does, or a rule sees a different line.
+    ws = re.compile(r"\s+")
+    for code in range(0x110000):
+        c = chr(code)
+        line = f"{c}a{c}{c}b {c}"
+        assert fold(line) == ws.sub(" ", line).strip(), hex(code)

@@ -15,14 +15,18 @@ from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
 
-_WS = re.compile(r"\s+")
 _WORD = re.compile(r"\w+")
 _SENTENCE_END = re.compile(r"(?<=[.!?。])[\"'”’)]?\s+(?=[\"“A-Z0-9])")
 
 
 def fold(line: str) -> str:
-    """Collapse runs of white space: the form every rule is matched against."""
-    return _WS.sub(" ", line).strip()
+    """Collapse runs of white space: the form every rule is matched against.
+
+    ``str.split()`` splits on exactly the characters ``\\s`` matches in a str
+    pattern (``str.isspace``), so this equals ``re.sub(r"\\s+", " ", line).strip()``
+    at a quarter of the cost; every line of every page passes here several times.
+    """
+    return " ".join(line.split())
 
 
 @dataclass(frozen=True)
