@@ -19,6 +19,7 @@ from pathlib import Path
 import spacy
 
 import bionews
+from bionews.tokens import remember_text
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -62,7 +63,7 @@ def main() -> None:
         t_tok += time.perf_counter() - t0
         t0 = time.perf_counter()
         for t in texts:
-            doc = nlp.make_doc(t)
+            doc = remember_text(nlp.make_doc(t), t)
             for name, proc in nlp.pipeline:
                 p0 = time.perf_counter()
                 doc = proc(doc)

@@ -116,3 +116,10 @@ def test_strategies_produce_varied_inputs(kind: str) -> None:
     collect()
     assert len(seen) >= 10
     assert sum(len(x) > 5 for x in seen) >= 5  # type: ignore[arg-type]
+
+
+@given(st.one_of(S["text"], S["prose"]))
+def test_the_tokenizer_keeps_the_text_it_was_given(data: str) -> None:
+    # nlp.run_pipeline hands the input string to the components as the Doc's text
+    # instead of rebuilding it; that is only sound while tokenizing is lossless.
+    assert bionews.get_nlp().make_doc(data).text == data

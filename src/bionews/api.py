@@ -17,7 +17,7 @@ from spacy.tokens import Doc
 from .clean import clean
 from .dates import find_dates
 from .errors import BionewsError, InputError, TooLargeError
-from .nlp import get_nlp
+from .nlp import get_nlp, run_pipeline
 from .records import Article, ArticleRecord, Problem, RawDocument, record_id, text_id
 from .version import extractor_version
 
@@ -42,7 +42,7 @@ def _as_date(value: dt.date | str | None) -> dt.date | None:
 
 def annotate(text: str) -> Doc:
     """The spaCy Doc with every typed span, for display or custom post-processing."""
-    return get_nlp()(text)
+    return run_pipeline(get_nlp(), text)
 
 
 def build_record(

@@ -17,6 +17,8 @@ import spacy
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
+from .tokens import remember_text
+
 # Results the components leave on the Doc. Spans for what displaCy should show
 # (doc.spans["orgs"], doc.spans["drugs"], doc.spans["indications"]); record
 # objects, with character offsets into doc.text, for the rest.
@@ -62,3 +64,16 @@ def get_nlp() -> Language:
     """The process-wide pipeline (thread-safe first build)."""
     with _lock:
         return _cached()
+
+
+def run_pipeline(nlp: Language, text: str) -> Doc:
+    """``nlp(text)``, with the Doc's text known to the components from the start.
+
+    The same steps as :meth:`Language.__call__` (tokenize, then each component in
+    order); the only difference is that the text is handed to
+    :func:`bionews.tokens.remember_text` instead of being rebuilt from tokens.
+    """
+    doc = remember_text(nlp.make_doc(text), text)
+    for _name, proc in nlp.pipeline:
+        doc = proc(doc)
+    return doc
