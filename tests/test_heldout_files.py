@@ -1,5 +1,5 @@
 """Checks of the blind held-out sets themselves (corpus/heldout, corpus/heldout2,
-corpus/heldout3, corpus/heldout4, corpus/heldout5), not of the extractor.
+corpus/heldout3, corpus/heldout4, corpus/heldout5, corpus/heldout6), not of the extractor.
 
 The held-out sets measure how the rules generalise, so a broken annotation would
 silently skew every number reported against them; these tests keep the gold honest:
@@ -21,11 +21,11 @@ from bionews.records import STAGES
 from conftest import read_jsonl
 
 # Each blind set is a folder of corpus/ holding *.txt files and their gold.jsonl.
-HELDOUT_SETS = ("heldout", "heldout2", "heldout3", "heldout4", "heldout5")
+HELDOUT_SETS = ("heldout", "heldout2", "heldout3", "heldout4", "heldout5", "heldout6")
 # Sets written after the bundled corpus pages, so they must not share a run with those either.
-WRITTEN_AFTER_CORPUS = ("heldout2", "heldout3", "heldout4", "heldout5")
-# The first four sets have fourteen texts each; the fifth was written with ten.
-MIN_TEXTS = {"heldout5": 10}
+WRITTEN_AFTER_CORPUS = ("heldout2", "heldout3", "heldout4", "heldout5", "heldout6")
+# The first four sets have fourteen texts each; the fifth and sixth were written with ten.
+MIN_TEXTS = {"heldout5": 10, "heldout6": 10}
 DEFAULT_MIN_TEXTS = 14
 # Shortest word run that counts as copied text: an 8-word run in common is already more
 # than a shared organisation name or stock phrase, so it means a sentence was reused.
@@ -185,6 +185,13 @@ def test_value_parser_reads_the_forms_used() -> None:
     assert _currency_of("HK$48.60") == "HKD"
     assert _parse_value("6.8亿元") == Decimal(680_000_000)
     assert _currency_of("JPY 4.8 billion") == "JPY"
+    assert _currency_of("€2.34 billion") == "EUR"
+    assert _parse_value("€2.34 billion") == Decimal(2_340_000_000)
+    assert _currency_of("EUR 670 million") == "EUR"
+    assert _currency_of("USD945") == "USD"
+    assert _parse_value("CNY6,720") == Decimal(6720)
+    assert _parse_value("800万元") == Decimal(8_000_000)
+    assert _currency_of("HK$38.6 billion") == "HKD"
 
 
 def _runs(text: str, n: int = RUN_LENGTH) -> set[tuple[str, ...]]:
@@ -242,3 +249,10 @@ def test_sets_do_not_share_ids_or_text(corpus_dir: Path) -> None:
         assert not mine & seen_runs, name
         seen_ids |= ids
         seen_runs |= mine
+
+
+def test_every_heldout_folder_is_checked(corpus_dir: Path) -> None:
+    """A new blind set must be added to HELDOUT_SETS, or none of the checks above see it."""
+    folders = sorted(p.name for p in corpus_dir.glob("heldout*") if p.is_dir())
+    assert folders == sorted(HELDOUT_SETS)
+    assert set(WRITTEN_AFTER_CORPUS) == set(HELDOUT_SETS) - {"heldout"}
