@@ -93,6 +93,7 @@ def main(argv: list[str] | None = None) -> int:
             ("heldout3", corpus / "heldout3" / "gold.jsonl"),
             ("heldout4", corpus / "heldout4" / "gold.jsonl"),
             ("heldout5", corpus / "heldout5" / "gold.jsonl"),
+            ("heldout6", corpus / "heldout6" / "gold.jsonl"),
         ):
             if gold.exists():
                 results[name] = evaluate(name, load(gold), corpus, args.misses)

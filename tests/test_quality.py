@@ -79,6 +79,21 @@ def test_blind_heldout5_quality() -> None:
     )
 
 
+def test_blind_heldout6_quality() -> None:
+    """heldout6, measured blind on 2026-11-29 (drugs .833, pairs .758): its blind state."""
+    rep = report_for(read_jsonl(CORPUS / "heldout6" / "gold.jsonl"), CORPUS)
+    check(
+        rep,
+        {
+            "organisations": 0.94,
+            "drugs": 0.82,
+            "amounts": 0.98,
+            "stages": 0.94,
+            "drug_stages": 0.74,
+        },
+    )
+
+
 @pytest.mark.shared
 def test_shared_dev_quality(shared_dir: Path) -> None:
     rep = report_for(read_jsonl(shared_dir / "eval" / "dev_gold.jsonl"), None)
