@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import tracemalloc
 from decimal import Decimal
 from pathlib import Path
 
@@ -11,6 +12,7 @@ import pytest
 from bionews.errors import SinkError
 from bionews.records import ArticleRecord, Problem
 from bionews.sinks import guess_format, open_sink
+from bionews.sinks.base import InputIndex
 from bionews.sinks.jsonl import PROGRESS_SUFFIX, JsonlSink
 from test_sinks_sqlite import make_record
 
@@ -133,3 +135,37 @@ def test_parquet_unwritable_target(tmp_path: Path) -> None:
     blocker.write_text("x")
     with pytest.raises(SinkError):
         open_sink(str(blocker / "out.parquet/"))
+
+
+def test_input_index_answers_like_the_last_entry_per_source() -> None:
+    idx = InputIndex()
+    idx.mark("a.html", "h1", "stored")
+    idx.mark("b.html", "h2", "failed")
+    idx.mark("c.html", "h3", "retry")
+    assert idx.seen("a.html", "h1") and idx.seen("b.html", "h2")
+    assert not idx.seen("a.html", "h2")  # changed content is redone
+    assert not idx.seen("c.html", "h3")  # a time-out is tried again
+    assert not idx.seen("d.html", "h1")
+    idx.mark("a.html", "h9", "stored")  # the newest content of a source wins
+    assert idx.seen("a.html", "h9") and not idx.seen("a.html", "h1")
+    idx.mark("e\udcff.html", None, "failed")  # undecodable path, no hash: no error
+    assert not idx.seen("e\udcff.html", "")
+    assert len(idx) == 4
+
+
+def test_input_index_stays_small_per_input() -> None:
+    # A JSONL or Parquet run keeps this index for every input it has seen; with the
+    # source and hash strings themselves it took ~400 bytes an input, which made
+    # the run's memory grow visibly over 20,000 pages.
+    n = 20_000
+    sources = [f"/data/crawl/2025/06/page-{i:06d}.html" for i in range(n)]
+    hashes = [f"{i:064x}" for i in range(n)]
+    tracemalloc.start()
+    before = tracemalloc.get_traced_memory()[0]
+    idx = InputIndex()
+    for s, h in zip(sources, hashes, strict=True):
+        idx.mark(s, h, "stored")
+    per_input = (tracemalloc.get_traced_memory()[0] - before) / n
+    tracemalloc.stop()
+    assert per_input < 160, per_input
+    assert all(idx.seen(s, h) for s, h in zip(sources[:100], hashes[:100], strict=True))

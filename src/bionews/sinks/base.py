@@ -9,6 +9,7 @@ already handled with this exact content?", which is what makes runs resumable.
 from __future__ import annotations
 
 import contextlib
+import hashlib
 from abc import ABC, abstractmethod
 from collections.abc import Iterable
 from types import TracebackType
@@ -20,6 +21,42 @@ from .tables import RecordRows, problem_input_row, problem_row, record_rows
 #: Records per transaction: big enough to amortise the commit, small enough
 #: that a killed run loses only seconds of work.
 DEFAULT_BATCH_SIZE = 200
+
+
+def _digest(text: str) -> int:
+    """A 64-bit key for a string: at a million inputs, a collision is a 1-in-10^7 event."""
+    data = text.encode("utf-8", "surrogatepass")
+    return int.from_bytes(hashlib.blake2b(data, digest_size=8).digest(), "little")
+
+
+class InputIndex:
+    """Which content each input had when a file sink (JSONL, Parquet) last handled it.
+
+    A database sink asks its ``inputs`` table; a file sink keeps this index in
+    memory for the whole run, so it must stay small: one 64-bit key per source
+    and one per content hash (about 100 bytes an input, a quarter of a dict of the
+    strings), which keeps a 20,000-page run's memory flat. The last entry for a
+    source wins, and a ``retry`` entry (a time-out) never counts as seen.
+    """
+
+    __slots__ = ("_hashes",)
+    # Never digests (those are unsigned): a time-out to redo, an input with no hash.
+    _RETRY, _NO_HASH = -1, -2
+
+    def __init__(self) -> None:
+        self._hashes: dict[int, int] = {}
+
+    def mark(self, source: str, raw_hash: str | None, status: str) -> None:
+        if status == "retry":
+            self._hashes[_digest(source)] = self._RETRY
+        else:
+            self._hashes[_digest(source)] = self._NO_HASH if raw_hash is None else _digest(raw_hash)
+
+    def seen(self, source: str, raw_hash: str) -> bool:
+        return self._hashes.get(_digest(source)) == _digest(raw_hash)
+
+    def __len__(self) -> int:
+        return len(self._hashes)
 
 
 @runtime_checkable

@@ -22,7 +22,7 @@ from typing import IO, Any
 
 from ..errors import SinkError
 from ..records import ArticleRecord
-from .base import DEFAULT_BATCH_SIZE, BaseSink, Batch
+from .base import DEFAULT_BATCH_SIZE, BaseSink, Batch, InputIndex
 from .tables import record_from_json
 
 log = logging.getLogger(__name__)
@@ -34,7 +34,7 @@ class JsonlSink(BaseSink):
     def __init__(self, target: str = "-", *, batch_size: int = DEFAULT_BATCH_SIZE) -> None:
         super().__init__(batch_size=batch_size)
         self.target = target
-        self._inputs: dict[str, tuple[str | None, str]] = {}
+        self._inputs = InputIndex()
         self._n_records = 0
         self._n_problems = 0
         self._log: IO[bytes] | None = None
@@ -87,7 +87,7 @@ class JsonlSink(BaseSink):
                     break  # a line cut short by a kill: nothing after it committed
                 if "commit" in entry:
                     for source, raw_hash, status in pending_inputs:
-                        self._inputs[source] = (raw_hash, status)
+                        self._inputs.mark(source, raw_hash, status)
                     self._n_problems += pending_problems
                     self._n_records += int(entry.get("records", 0))
                     pending_inputs, pending_problems = [], 0
@@ -132,14 +132,13 @@ class JsonlSink(BaseSink):
         except OSError as exc:
             raise SinkError(f"writing {self.target} failed: {exc}") from exc
         for i in batch.inputs.values():
-            self._inputs[i["source"]] = (i["raw_hash"], i["status"])
+            self._inputs.mark(i["source"], i["raw_hash"], i["status"])
         self._n_records += len(records)
         self._n_problems += len(batch.problems)
 
     # -- reading ---------------------------------------------------------------
     def seen(self, source_key: str, raw_hash: str) -> bool:
-        hit = self._inputs.get(source_key)
-        return hit is not None and hit[0] == raw_hash and hit[1] != "retry"
+        return self._inputs.seen(source_key, raw_hash)
 
     def _lines(self) -> Iterator[bytes]:
         if self.path is None:

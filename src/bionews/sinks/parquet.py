@@ -23,7 +23,7 @@ from typing import Any
 
 from ..errors import SinkError
 from ..records import ArticleRecord
-from .base import BaseSink, Batch
+from .base import BaseSink, Batch, InputIndex
 from .tables import TABLES, Table, record_from_json
 
 #: Bigger batches than the databases: many tiny part files make slow datasets.
@@ -84,7 +84,7 @@ class ParquetSink(BaseSink):
         self._pa, self._pq = _pa()
         self._committed: set[str] = set()
         self._seq = 0
-        self._inputs: dict[str, tuple[str | None, str]] = {}
+        self._inputs = InputIndex()
         try:
             for name in (*TABLES, "_commits"):
                 (self.root / name).mkdir(parents=True, exist_ok=True)
@@ -133,7 +133,7 @@ class ParquetSink(BaseSink):
         for path in self._files("inputs"):
             t = self._pq.read_table(path, columns=["source", "raw_hash", "status"])
             for s, h, st in zip(*(t.column(i).to_pylist() for i in range(3)), strict=True):
-                self._inputs[s] = (h, st)
+                self._inputs.mark(s, h, st)
 
     # -- writing ---------------------------------------------------------------
     def _commit(self, batch: Batch) -> None:
@@ -165,12 +165,11 @@ class ParquetSink(BaseSink):
         self._committed.update(written)
         self._seq += 1
         for i in batch.inputs.values():
-            self._inputs[i["source"]] = (i["raw_hash"], i["status"])
+            self._inputs.mark(i["source"], i["raw_hash"], i["status"])
 
     # -- reading ---------------------------------------------------------------
     def seen(self, source_key: str, raw_hash: str) -> bool:
-        hit = self._inputs.get(source_key)
-        return hit is not None and hit[0] == raw_hash and hit[1] != "retry"
+        return self._inputs.seen(source_key, raw_hash)
 
     def seen_many(self, keys: Iterable[tuple[str, str]]) -> set[tuple[str, str]]:
         return {k for k in keys if self.seen(*k)}
