@@ -59,24 +59,19 @@ def main(argv: list[str] | None = None) -> int:
             return
         counts["inputs"] += 1
         t0 = time.monotonic()
-        try:
-            bionews.clean(data)
-        except BionewsError as exc:
-            counts[f"clean:{exc.kind}"] += 1
-        except Exception as exc:
-            note(f"clean raised {type(exc).__name__}: {str(exc).splitlines()[:1]}", data)
-            traceback.print_exc(limit=3)
-        try:
-            rec = bionews.extract(data)
-        except BionewsError as exc:
-            counts[f"extract:{exc.kind}"] += 1
-        except Exception as exc:
-            note(f"extract raised {type(exc).__name__}: {str(exc).splitlines()[:1]}", data)
-            traceback.print_exc(limit=3)
-        else:
-            counts["records"] += 1
-            for problem in hostile.record_problems(rec):
-                note(f"invalid record: {problem[:120]}", data)
+        for stage, call in (("clean", bionews.clean), ("extract", bionews.extract)):
+            try:
+                result = call(data)
+            except BionewsError as exc:
+                counts[f"{stage}:{exc.kind}"] += 1
+            except Exception as exc:
+                note(f"{stage} raised {type(exc).__name__}: {str(exc).splitlines()[:1]}", data)
+                traceback.print_exc(limit=3)
+            else:
+                if stage == "extract":
+                    counts["records"] += 1
+                    for problem in hostile.record_problems(result):
+                        note(f"invalid record: {problem[:120]}", data)
         took = time.monotonic() - t0
         slowest = max(slowest, took)
         if took > args.slow:
