@@ -34,6 +34,114 @@ _MAX_GAP = 60  # longest text between an amount and its bracketed restatement
 _NUMBER = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?"
 
 
+# Characters an amount never has right before white space: most never occur in
+# one at all, and its only comma is a thousands separator, always before a digit.
+_BARRIER = frozenset(',()[]{}"“”‘’;:!?/%&*#@<>|\\^~=«»…•（）：；，。！？、')
+# The only characters that a case-blind regex matches to an ASCII letter while
+# lower-casing does not turn them into it ("ſ" is "s", "ı" and "İ" are "i"). Text
+# holding one is scanned whole; without them, lower-cased text shows every word
+# of the pattern as written.
+_FOLDS_ONTO_ASCII = ("İ", "ı", "ſ")
+# Words of the amount pattern itself (not of the vocabulary) that white space follows.
+_PATTERN_WORDS = ("between", "to", "and")
+
+
+@dataclass(frozen=True, slots=True)
+class _Windows:
+    """Where amounts can be: short stretches of text around currency markers.
+
+    The amount pattern has no literal start, so scanning a whole page with it
+    tries every alternative at every character, and most of what it finds
+    (plain numbers, the article "a") has no currency and is dropped. Every kept
+    amount contains a currency form, so only text around one needs the scan.
+
+    The scan must still find exactly what a whole-text scan finds, which
+    depends on where earlier matches ended. So a window runs between two *cuts*:
+    spaces that no match can span. No match contains the character before a
+    cut together with the cut space, so matches never straddle it, a whole-text
+    scan and a scan started at the cut agree from there on, and bounding a scan
+    by a cut (``endpos``) changes nothing either: the pattern's look-aheads read
+    a space and the end of the string alike. A space is a cut when what precedes
+    it never comes before white space inside an amount: a barrier character, a
+    full stop not ending "U.S.", or a word that does not end in one of the
+    pattern's words (codes, number words, multipliers, "to", "Hong" of "Hong
+    Kong dollars" ...). Anything else (digits, symbols, hyphens) is no cut.
+    """
+
+    markers: re.Pattern[str]  # currency signs and codes, case-sensitive
+    stems: tuple[str, ...]  # last words of the currency words, searched in lower-cased text
+    word_ends: tuple[str, ...]  # lower-case words that white space may follow in an amount
+    dot_keep: re.Pattern[str]  # a full stop that white space may follow in an amount
+
+    @classmethod
+    def build(cls, raw: dict) -> _Windows:
+        signs = sorted({s[-1] for s in raw["prefix_symbols"]})
+        codes = sorted({f(c) for c in raw["codes"] for f in (str, str.title)})
+        # Literal alternatives only, so the regex engine skips ahead by first character.
+        markers = re.compile("|".join(re.escape(m) for m in [*signs, *codes]))
+        words = [*raw["suffix_words"], *raw["suffix_words_needing_multiplier"]]
+        lasts = {w.lower().split()[-1] for w in words}  # "Korean won" -> "won"
+        # Only the shortest are needed: "dollar" finds "dollars", "元" finds "美元".
+        stems = tuple(sorted(s for s in lasts if not any(o != s and o in s for o in lasts)))
+        spaced = [*raw["prefix_symbols"], *words]
+        ends = {
+            *_PATTERN_WORDS,
+            *(c.lower() for c in raw["codes"]),
+            *(w.lower() for w in raw["word_multipliers"]),
+            *(w.lower() for w in raw["letter_multipliers"]),
+            *(run.lower() for w in raw["number_words"] for run in re.findall("[A-Za-z]+", w)),
+            *(run.lower() for f in spaced for run in re.findall(r"([A-Za-z]+)\s", f)),
+        }
+        before_dot = sorted({m for f in spaced for m in re.findall(r"(.)\.\s", f)})
+        dot_keep = re.compile(
+            "(?:" + "|".join(re.escape(c) for c in before_dot) + r")\.", re.IGNORECASE
+        )
+        return cls(markers, stems, tuple(sorted(ends)), dot_keep)
+
+    def spans(self, text: str) -> list[tuple[int, int]]:
+        """Disjoint (start, end) windows, in order, holding every currency form."""
+        low = text.lower()
+        if len(low) != len(text) or any(ch in text for ch in _FOLDS_ONTO_ASCII):
+            return [(0, len(text))]
+        anchors = [m.start() for m in self.markers.finditer(text)]
+        for stem in self.stems:
+            i = low.find(stem)
+            while i >= 0:
+                anchors.append(i)
+                i = low.find(stem, i + 1)
+        out: list[tuple[int, int]] = []
+        end = 0
+        for a in sorted(anchors):
+            if a < end:
+                continue  # inside the last window
+            end = self._cut_after(text, low, a)
+            out.append((self._cut_before(text, low, a), end))
+        return out
+
+    def _cut_before(self, text: str, low: str, i: int) -> int:
+        while (i := text.rfind(" ", 0, i)) > 0:
+            if self._is_cut(text, low, i):
+                return i
+        return 0
+
+    def _cut_after(self, text: str, low: str, i: int) -> int:
+        while (i := text.find(" ", i + 1)) >= 0:
+            if self._is_cut(text, low, i):
+                return i
+        return len(text)
+
+    def _is_cut(self, text: str, low: str, i: int) -> bool:
+        """Can no amount contain both ``text[i - 1]`` and the space at ``i``?"""
+        prev = low[i - 1]
+        if prev in _BARRIER:
+            return True
+        if prev == ".":
+            return i < 2 or self.dot_keep.match(text, i - 2) is None
+        if "a" <= prev <= "z":
+            return not low.endswith(self.word_ends, 0, i)
+        return False
+
+
 @dataclass(frozen=True, slots=True)
 class _Vocab:
     pattern: re.Pattern[str]
@@ -44,6 +152,7 @@ class _Vocab:
     needs_multiplier: frozenset[str]
     multipliers: dict[str, Decimal]  # lower-cased surface form -> factor
     number_words: dict[str, Decimal]
+    windows: _Windows
 
 
 def _alternation(forms: list[str]) -> str:
@@ -112,6 +221,7 @@ def _vocab() -> _Vocab:
     exchange_after = re.compile(
         rf"\s*(?:{_alternation(raw['exchange_rate_words'])})", re.IGNORECASE
     )
+    windows = _Windows.build(raw)
     return _Vocab(
         pattern=pattern,
         approx_before=approx_before,
@@ -121,11 +231,21 @@ def _vocab() -> _Vocab:
         needs_multiplier=frozenset(k.lower() for k in raw["suffix_words_needing_multiplier"]),
         multipliers=multipliers,
         number_words=number_words,
+        windows=windows,
     )
 
 
+_SPACES = re.compile(r"\s+")
+
+
+@lru_cache(maxsize=4096)
 def _normalise_space(s: str) -> str:
-    return re.sub(r"\s+", " ", s.strip(" \u00a0\u202f-")).lower()
+    """Lower case, outer spaces and hyphens dropped, inner white space runs made one space.
+
+    Called on the few short forms an amount is made of ("million", "US$"), so
+    the cache stays small and hits nearly always.
+    """
+    return _SPACES.sub(" ", s.strip(" \u00a0\u202f-")).lower()
 
 
 def _number(text: str, vocab: _Vocab) -> Decimal | None:
@@ -182,10 +302,32 @@ def find_amounts(text: str) -> list[Amount]:
     currency points back at what it restates through ``equivalent_of``.
     """
     vocab = _vocab()
+    return _amounts_in(text, vocab.windows.spans(text), vocab)
+
+
+def _amounts_in(text: str, windows: list[tuple[int, int]], vocab: _Vocab) -> list[Amount]:
+    """The amounts of ``text`` found by scanning only ``windows`` (see :class:`_Windows`).
+
+    ``[(0, len(text))]`` scans the whole text: the plain form the windows must agree with.
+    """
     amounts: list[Amount] = []
     groups: list[_Group] = []
-    pos = 0
-    while (m := vocab.pattern.search(text, pos)) is not None:
+    for start, end in windows:
+        _scan(text, start, end, vocab, amounts, groups)
+    _link_equivalents(text, groups, amounts, vocab)
+    return amounts
+
+
+def _scan(
+    text: str,
+    pos: int,
+    endpos: int,
+    vocab: _Vocab,
+    amounts: list[Amount],
+    groups: list[_Group],
+) -> None:
+    """Append the amounts matched in ``text[pos:endpos]`` (and their groups)."""
+    while (m := vocab.pattern.search(text, pos, endpos)) is not None:
         pos = max(m.end(), m.start() + 1)
         cur_form = m.group("pre1") or m.group("pre2") or m.group("suf")
         if not cur_form:
@@ -245,9 +387,6 @@ def find_amounts(text: str) -> list[Amount]:
                 )
             )
         groups.append(group)
-
-    _link_equivalents(text, groups, amounts, vocab)
-    return amounts
 
 
 def _link_equivalents(
