@@ -199,3 +199,20 @@ def test_barrier_characters_are_never_part_of_an_amount() -> None:
                         assert not re.match(r"[\d\s]", ch), ch
                     else:
                         raise AssertionError(f"unexpected set item {kind}")
+
+
+def test_approximator_search_from_the_end_agrees_with_the_whole_stretch() -> None:
+    vocab = money._vocab()
+    approximators = ["about", "more than", "no less than", "approx.", "~", "约", "over", "近"]
+    fillers = ["the", "x", "US", "a", "Almost", "moreover", "ALMOST", "circa", "\u017f", "5", "("]
+    spaces = ["", " ", "  ", "\n", "\u00a0", "\u2003", " \n "]
+    rng = random.Random(23)
+    hits = 0
+    for _ in range(5000):
+        words = [rng.choice(approximators + fillers) for _ in range(rng.randint(0, 8))]
+        text = "".join(w + rng.choice(spaces) for w in words) + "$5 million"
+        start = text.rindex("$")
+        expected = bool(vocab.approx_before.search(text[max(0, start - 40) : start]))
+        assert money._approximated(text, start, vocab) == expected, text
+        hits += expected
+    assert hits > 1000
