@@ -17,6 +17,7 @@ from __future__ import annotations
 import argparse
 import gzip
 import json
+import os
 import sys
 import time
 from collections.abc import Iterator
@@ -25,7 +26,8 @@ from pathlib import Path
 import bionews
 
 ROOT = Path(__file__).resolve().parents[1]
-SHARED = ROOT.parent / "shared"
+# A git worktree elsewhere can point at the shared data with BIONEWS_SHARED.
+SHARED = Path(os.environ.get("BIONEWS_SHARED", ROOT.parent / "shared"))
 sys.path.insert(0, str(ROOT / "scripts"))
 
 
