@@ -256,3 +256,16 @@ def test_amounts_on_shared_gold(shared_dir: Path) -> None:
     tp, fp, fn = _score(gold)
     f1 = 2 * tp / (2 * tp + fp + fn)
     assert f1 >= 0.9, (tp, fp, fn)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Net income climbed in 2025 to 4.2 billion yuan.", [Decimal("4.2e9")]),
+        ("Sales have grown since 2019 to RMB 870 million.", [Decimal("8.7e8")]),
+        ("A course is priced at 1980 to 2380 yuan.", [Decimal(1980), Decimal(2380)]),
+        ("The fund holds 2020 to 2400 million yuan.", [Decimal("2.02e9"), Decimal("2.4e9")]),
+    ],
+)
+def test_a_year_before_to_opens_no_range(text: str, expected: list[Decimal]) -> None:
+    assert [a.value for a in find_amounts(text)] == expected

@@ -151,6 +151,8 @@ class _Vocab:
     exchange_after: re.Pattern[str]
     currency: dict[str, str]  # lower-cased surface form -> ISO code
     needs_multiplier: frozenset[str]
+    #: Words after which a bare year opens no range ("in 2025 to 5 billion yuan").
+    year_words: frozenset[str]
     multipliers: dict[str, Decimal]  # lower-cased surface form -> factor
     number_words: dict[str, Decimal]
     windows: _Windows
@@ -231,6 +233,7 @@ def _vocab() -> _Vocab:
         exchange_after=exchange_after,
         currency=currency,
         needs_multiplier=frozenset(k.lower() for k in raw["suffix_words_needing_multiplier"]),
+        year_words=frozenset(w.lower() for w in raw["year_words"]),
         multipliers=multipliers,
         number_words=number_words,
         windows=windows,
@@ -291,6 +294,22 @@ def _is_name(text: str, m: re.Match[str]) -> bool:
     if not suf or not suf[:1].isupper() or m.group("m1") or m.group("m2") or suf.isupper():
         return False
     return _NAME_AFTER.match(text, m.end()) is not None
+
+
+_YEAR = re.compile(r"(?:19|20)\d\d")
+
+
+def _year_opens_range(text: str, m: re.Match[str], vocab: _Vocab) -> bool:
+    """Is the first end of a range a bare year after a word like "in" or "since"?
+
+    "Profit rose in 2025 to 5.86 billion yuan" is no range from 2025: the year has
+    neither currency nor multiplier and follows a word that introduces a date.
+    "Priced at 1980 to 2380 yuan" stays a range: "at" introduces no date.
+    """
+    if m.group("pre1") or m.group("m1") or not _YEAR.fullmatch(m.group("n1")):
+        return False
+    before = text[max(0, m.start("n1") - 12) : m.start("n1")].split()
+    return bool(before) and before[-1].lower() in vocab.year_words
 
 
 def _loose_range(m: re.Match[str]) -> bool:
@@ -361,6 +380,10 @@ def _scan(
             pos = m.end("n1")
             continue
         if _is_name(text, m):
+            continue
+        if m.group("n2") and _year_opens_range(text, m, vocab):
+            # "in 2025 to 5.86 billion yuan": a year, then the amount; scan on from it.
+            pos = m.start("pre2") if m.group("pre2") else m.start("n2")
             continue
         v1 = _number(m.group("n1"), vocab)
         if v1 is None:
