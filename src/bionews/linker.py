@@ -21,16 +21,18 @@ does it in news prose:
 from __future__ import annotations
 
 import re
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
+import numpy as np
+from spacy.attrs import IDX, SENT_START
 from spacy.language import Language
 from spacy.tokens import Doc
 
 from .records import STAGES, Drug, Organisation, StageMention
-from .tokens import doc_text, sentence_bounds
+from .tokens import doc_text
 
 # Text between two drug names that keeps them in one enumeration: a connector,
 # optionally a short descriptor ("and VEGFR inhibitor apatinib") or an indication
@@ -158,27 +160,55 @@ _OTHERS = re.compile(
 _OWNER_BEFORE = re.compile(r"^(?:[\w.&-]+\s+){0,2}?(?:[\w.&-]+['’]s\s+)?$")
 _PHASED = frozenset({"phase_1", "phase_1_2", "phase_2", "phase_2_3", "phase_3", "phase_4"})
 _WORDS = re.compile(r"[a-z0-9]+")
-_DEVELOP = re.compile(
-    r"\b(?:develop(?:ed|s|er|ing)?|invent(?:ed|s)?|discover(?:ed|s)?|own(?:ed|s)?|"
-    r"launch(?:ed|es)?|market(?:ed|s)?|manufactur(?:ed|es|er)|licens(?:ed|es|or))\b|'s\b",
-    re.IGNORECASE,
+
+
+@dataclass(frozen=True, slots=True)
+class _Gated:
+    """A case-insensitive regex behind a substring test that rules most text out.
+
+    Every match of ``pattern`` contains one of ``needles`` (lower-case literals
+    of the pattern), so ASCII text whose lower-case form holds none of them
+    cannot match and the regex, which has to try its alternation at every
+    character, is not run. Non-ASCII text always goes to the regex: there
+    ``str.lower`` and the regex's case folding may differ ("ſ" matches "s").
+    """
+
+    pattern: re.Pattern[str]
+    needles: tuple[str, ...]
+
+    def search(self, text: str) -> bool:
+        if text.isascii():
+            low = text.lower()
+            if not any(n in low for n in self.needles):
+                return False
+        return self.pattern.search(text) is not None
+
+
+_DEVELOP = _Gated(
+    re.compile(
+        r"\b(?:develop(?:ed|s|er|ing)?|invent(?:ed|s)?|discover(?:ed|s)?|own(?:ed|s)?|"
+        r"launch(?:ed|es)?|market(?:ed|s)?|manufactur(?:ed|es|er)|licens(?:ed|es|or))\b|'s\b",
+        re.IGNORECASE,
+    ),
+    ("develop", "invent", "discover", "own", "launch", "market", "manufactur", "licens", "'s"),
 )
 _STAGE_ORDER = {s: i for i, s in enumerate(STAGES)}
 
 
 @lru_cache(maxsize=1)
-def _device_words() -> re.Pattern[str]:
+def _device_words() -> _Gated:
     from .drugs import patterns
 
-    words = "|".join(re.escape(w) for w in patterns()["device_subject_words"])
-    return re.compile(rf"\b(?:{words})\b", re.IGNORECASE)
+    words = patterns()["device_subject_words"]
+    alts = "|".join(re.escape(w) for w in words)
+    return _Gated(re.compile(rf"\b(?:{alts})\b", re.IGNORECASE), tuple(w.lower() for w in words))
 
 
 def _device_sentence(sentence: str) -> bool:
     """Whether a sentence naming no drug is about a medical device ("the second
     valve model won approval"): its stage is the device's, so the article's topic
     drug must not inherit it."""
-    return bool(_device_words().search(sentence))
+    return _device_words().search(sentence)
 
 
 # ", and ..." / "; ...": a new clause between a stage and a drug named after it.
@@ -288,7 +318,22 @@ class _Ref:
 _CLAUSE_CHARS = re.compile(r"[;()\[\]]")
 
 
-def _units(doc: Doc) -> tuple[list[int], list[int]]:
+def _sentence_bounds(doc: Doc, text: str) -> list[tuple[int, int]]:
+    """Character (start, end) of each sentence, as :func:`tokens.sentence_bounds`.
+
+    The sentence starts are picked out of the SENT_START column by one numpy
+    comparison; a Python loop over every token's array cell cost a tenth of
+    the linker's time.
+    """
+    if len(doc) == 0:
+        return []
+    arr = doc.to_array([SENT_START, IDX])
+    firsts = np.flatnonzero(arr[1:, 0] == 1) + 1
+    los: list[int] = [int(arr[0, 1]), *arr[firsts, 1].tolist()]
+    return list(zip(los, [*los[1:], len(text)], strict=True))
+
+
+def _units(text: str, sents: Sequence[tuple[int, int]]) -> tuple[list[int], list[int]]:
     """Start offsets of clauses and the sentence number of each clause.
 
     A clause is a sentence cut at semicolons outside brackets; only the bracket
@@ -296,8 +341,7 @@ def _units(doc: Doc) -> tuple[list[int], list[int]]:
     """
     starts: list[int] = []
     sent_of: list[int] = []
-    text = doc_text(doc)
-    for si, (lo, hi) in enumerate(sentence_bounds(doc)):
+    for si, (lo, hi) in enumerate(sents):
         starts.append(lo)
         sent_of.append(si)
         depth = 0
@@ -313,13 +357,39 @@ def _units(doc: Doc) -> tuple[list[int], list[int]]:
     return starts, sent_of
 
 
+def _first_from(refs: Sequence[_Ref], pos: int) -> int:
+    """Index of the first of ``refs`` (sorted by start) that starts at or after
+    ``pos``; ``len(refs)`` if none does. The refs from there on are all after it."""
+    for k, r in enumerate(refs):
+        if r.start >= pos:
+            return k
+    return len(refs)
+
+
+def _last_ending_by(refs: Sequence[_Ref], pos: int) -> int:
+    """Index of the last of ``refs`` (in list order) that ends at or before
+    ``pos``, or -1."""
+    for k in range(len(refs) - 1, -1, -1):
+        if refs[k].end <= pos:
+            return k
+    return -1
+
+
 class Linker:
     def __init__(self, anaphora_window: int, max_entities: int) -> None:
         self.anaphora_window = anaphora_window
         self.max_entities = max_entities
 
+    @staticmethod
     def _developers(
-        self, drugs, orgs, drug_refs, org_refs, anaphoric, unit, text
+        drugs: Sequence[Drug],
+        orgs: Sequence[Organisation],
+        drug_refs: Sequence[_Ref],
+        org_refs: Sequence[_Ref],
+        anaphoric: Callable[[int], list[_Ref]],
+        unit: Callable[[int], int],
+        text: str,
+        sents: Sequence[tuple[int, int]],
     ) -> list[str | None]:
         """The organisation that develops each drug, where a sentence says so.
 
@@ -329,22 +399,39 @@ class Linker:
         developed by X, ..."), and carries a develop/own/'s cue gives its nearest
         such organisation; "the company developed X" gives the organisation
         named last before that sentence.
+
+        Each sentence is searched for the cue once, and a sentence naming no
+        drug is read for anaphora only when it has the cue (without it, what it
+        refers to cannot get a developer from it).
         """
         makers = [o for o in org_refs if orgs[o.idx].kind in _DEVELOPER_KINDS]
+        maker_starts = [o.start for o in makers]
+        sent_starts = [lo for lo, _ in sents]
         out: list[str | None] = [None] * len(drugs)
-        contexts: list[tuple[int, int, _Ref]] = []  # (sentence start, end, drug ref)
-        sents = self._sent_spans
+        cue_memo: dict[int, bool] = {}
+
+        def has_cue(s: int) -> bool:
+            found = cue_memo.get(s)
+            if found is None:
+                lo, hi = sents[s]
+                found = cue_memo[s] = _DEVELOP.search(text[lo:hi])
+            return found
+
+        contexts: list[tuple[int, _Ref]] = []  # (sentence number, drug ref)
+        named: set[int] = set()  # the sentences some drug mention starts in
         for r in drug_refs:
-            contexts.append((*sents[self._sent_index(r.start)], r))
-        for lo, hi in sents:
-            if any(lo <= r.start < hi for r in drug_refs):
+            s = bisect_right(sent_starts, r.start) - 1
+            contexts.append((max(0, s), r))
+            if s >= 0 and r.start < sents[s][1]:
+                named.add(s)
+        for s, (lo, _) in enumerate(sents):
+            if s not in named and has_cue(s):
+                contexts.extend((s, r) for r in anaphoric(unit(lo)))
+        for s, r in contexts:
+            if out[r.idx] is not None or not has_cue(s):
                 continue
-            for r in anaphoric(unit(lo), lo):
-                contexts.append((lo, hi, r))
-        for lo, hi, r in contexts:
-            if out[r.idx] is not None or not _DEVELOP.search(text[lo:hi]):
-                continue
-            cands = [o for o in makers if lo <= o.start < hi]
+            lo, hi = sents[s]
+            cands = makers[bisect_left(maker_starts, lo) : bisect_left(maker_starts, hi)]
             if cands:
                 best = min(cands, key=lambda o: min(abs(o.start - r.end), abs(r.start - o.end)))
                 out[r.idx] = orgs[best.idx].name
@@ -458,11 +545,16 @@ class Linker:
         drugs = drugs[: self.max_entities]
         stage_mentions: list[StageMention] = list(doc._.stage_mentions or ())
 
-        starts, sent_of = _units(doc)
+        # The layout of the Doc, read once: sentences, clauses ("units"), the
+        # clauses of each sentence and where each clause ends. Every lookup below
+        # is a bisect or an index into these, not a scan of all clauses.
         text = doc_text(doc)
-        self._sent_spans = sentence_bounds(doc)
-        sent_starts = [lo for lo, _ in self._sent_spans]
-        self._sent_index = lambda pos: max(0, bisect_right(sent_starts, pos) - 1)
+        sents = _sentence_bounds(doc, text)
+        starts, sent_of = _units(text, sents)
+        unit_end = [*starts[1:], len(text)]
+        units_of_sent: list[list[int]] = [[] for _ in sents]
+        for k, s in enumerate(sent_of):
+            units_of_sent[s].append(k)
 
         def unit(pos: int) -> int:
             return max(0, bisect_right(starts, pos) - 1)
@@ -471,20 +563,37 @@ class Linker:
             (_Ref(m.start, m.end, i) for i, d in enumerate(drugs) for m in d.mentions),
             key=lambda r: r.start,
         )
+        ref_starts = [r.start for r in drug_refs]
         org_refs = sorted(
             (_Ref(m.start, m.end, i) for i, o in enumerate(orgs) for m in o.mentions),
             key=lambda r: r.start,
         )
+        # The drug mentions of each clause and of each sentence, in text order
+        # (drug_refs is sorted by start and clauses follow each other, so
+        # grouping keeps that order).
         refs_by_unit: dict[int, list[_Ref]] = {}
         for r in drug_refs:
             refs_by_unit.setdefault(unit(r.start), []).append(r)
+        refs_of_sent: list[list[_Ref]] = [
+            [r for k in us for r in refs_by_unit.get(k, ())] for us in units_of_sent
+        ]
 
-        def unit_bounds(u: int) -> tuple[int, int]:
-            return starts[u], starts[u + 1] if u + 1 < len(starts) else len(text)
+        def in_sentence(s: int) -> list[_Ref]:
+            """The drug mentions that start inside sentence ``s``."""
+            lo, hi = sents[s]
+            return [r for r in refs_of_sent[s] if lo <= r.start < hi]
 
-        def sentence_units(u: int) -> list[int]:
-            s = sent_of[u]
-            return [k for k, sk in enumerate(sent_of) if sk == s]
+        def last_ending_by(pos: int) -> _Ref | None:
+            """The last drug mention (in text order) that ends by ``pos``."""
+            k = _last_ending_by(drug_refs[: bisect_right(ref_starts, pos)], pos)
+            return drug_refs[k] if k >= 0 else None
+
+        def sentence_first(u: int) -> int:
+            return starts[units_of_sent[sent_of[u]][0]]
+
+        def sentence_text(u: int) -> str:
+            us = units_of_sent[sent_of[u]]
+            return text[starts[us[0]] : unit_end[us[-1]]]
 
         ind_spans = list(doc.spans.get("indications", ()))
         gap_text = self._gap_filler(
@@ -509,23 +618,31 @@ class Linker:
                 out.append(refs[j])
             return out
 
-        def anaphoric(u: int, pos: int) -> list[_Ref]:
-            hi = unit_bounds(u)[1]
-            first_unit = sentence_units(u)[0]
-            sent_first = starts[first_unit]
-            prev_sent = sent_of[u] - 1
-            if _PLURAL_ANAPHOR.match(text[starts[u] : hi]) and prev_sent >= 0:
-                prev = [r for r in drug_refs if sent_of[unit(r.start)] == prev_sent]
+        # A clause's anaphora reading depends on the clause only; the stage,
+        # indication and developer passes ask for the same clauses again.
+        anaphora_memo: dict[int, list[_Ref]] = {}
+
+        def anaphoric(u: int) -> list[_Ref]:
+            found = anaphora_memo.get(u)
+            if found is None:
+                found = anaphora_memo[u] = read_anaphora(u)
+            return list(found)
+
+        def read_anaphora(u: int) -> list[_Ref]:
+            hi = unit_end[u]
+            s = sent_of[u]
+            sent_first = sentence_first(u)
+            if s >= 1 and _PLURAL_ANAPHOR.match(text[starts[u] : hi]):
+                prev = refs_of_sent[s - 1]
                 if prev:
-                    return prev
+                    return list(prev)
             if not _ANAPHOR.search(text[sent_first:hi]):
                 return []
             # The most recent drug mention within the window of sentences.
-            before = [r for r in drug_refs if r.end <= sent_first]
-            if not before:
+            last = last_ending_by(sent_first)
+            if last is None:
                 return []
-            last = before[-1]
-            if sent_of[u] - sent_of[unit(last.start)] > self.anaphora_window:
+            if s - sent_of[unit(last.start)] > self.anaphora_window:
                 return []
             return [last]
 
@@ -534,19 +651,13 @@ class Linker:
         def cataphoric(u: int) -> list[_Ref]:
             """The drug named by apposition at the start of the next sentence."""
             nxt = sent_of[u] + 1
-            units_next = [k for k, sk in enumerate(sent_of) if sk == nxt]
-            if not units_next:
+            if nxt >= len(sents):
                 return []
-            first = starts[units_next[0]]
-            refs = [r for k in units_next for r in refs_by_unit.get(k, ())]
+            refs = refs_of_sent[nxt]
             if not refs:
                 return []
-            r = min(refs, key=lambda r: r.start)
-            return [r] if _APPOSITION.match(text[first : r.start]) else []
-
-        def sentence_text(u: int) -> str:
-            us = sentence_units(u)
-            return text[starts[us[0]] : unit_bounds(us[-1])[1]]
+            r = refs[0]  # the earliest: refs are in text order
+            return [r] if _APPOSITION.match(text[starts[units_of_sent[nxt][0]] : r.start]) else []
 
         def described(u: int, pos: int) -> list[_Ref]:
             """The drug a definite description of the sentence names: the one
@@ -558,7 +669,7 @@ class Linker:
             whose name ends in that dosage form ("... Granules tested in Phase III,
             while the oral liquid was approved").
             """
-            lo = starts[sentence_units(u)[0]]
+            lo = sentence_first(u)
             sent = sentence_text(u)
             found: list[tuple[int, _Ref]] = []
             for m in _DEFINITE.finditer(sent):
@@ -604,15 +715,14 @@ class Linker:
             s_prev = sent_of[u] - 1
             if s_prev < 0:
                 return []
-            lo, hi = self._sent_spans[s_prev]
-            named = [r for r in drug_refs if lo <= r.start < hi]
+            named = in_sentence(s_prev)
             if named:
                 own = [r for r in named if not reference[r.idx]]
                 return own[-1:] if len({r.idx for r in own}) == 1 else []
-            first = unit(lo)
+            first = unit(sents[s_prev][0])
             if named_only or _PLURAL_THINGS.search(sentence_text(first)):
                 return []
-            return anaphoric(first, lo)
+            return anaphoric(first)
 
         def recent_named(u: int) -> list[_Ref]:
             """The one drug named in the last few sentences, for a stage in a run of
@@ -621,15 +731,15 @@ class Linker:
             other drug, or unnamed plural programmes, in between leave it open."""
             s = sent_of[u]
             for sp in range(s - 1, max(-1, s - 1 - self.anaphora_window), -1):
-                lo, hi = self._sent_spans[sp]
-                named = [r for r in drug_refs if lo <= r.start < hi and not reference[r.idx]]
+                named = [r for r in in_sentence(sp) if not reference[r.idx]]
                 if named:
                     return named[-1:] if len({r.idx for r in named}) == 1 else []
+                lo, hi = sents[sp]
                 if _PLURAL_THINGS.search(text[lo:hi]):
                     return []
             return []
 
-        def compared_set(refs: Sequence[_Ref], after: list[int], end: int) -> list[_Ref]:
+        def compared_set(refs: Sequence[_Ref], after: Sequence[int], end: int) -> list[_Ref]:
             """The drugs listed after "the other two are" later in the sentence."""
             if not after:
                 return []
@@ -652,27 +762,30 @@ class Linker:
             if plural:
                 # "preclinical candidates HDP-102 and HDP-104" names them; "11
                 # preclinical drug candidates" does not.
-                refs = sorted(refs_by_unit.get(u, ()), key=lambda r: r.start)
+                refs = refs_by_unit.get(u, [])
                 named = [k for k, r in enumerate(refs) if 0 <= r.start - (end + plural.end()) <= 3]
                 return (enumeration(refs, named[0], +1) if named else []), False
-            for cand_units in ([u], sentence_units(u)):
-                refs = sorted(
-                    (r for k in cand_units for r in refs_by_unit.get(k, ())),
-                    key=lambda r: r.start,
-                )
+            s = sent_of[u]
+            # The stage's clause first, then its whole sentence.
+            for first, cand in (
+                (starts[u], refs_by_unit.get(u, [])),
+                (starts[units_of_sent[s][0]], refs_of_sent[s]),
+            ):
                 # A reference product beside its biosimilar is only the comparator.
-                refs = [r for r in refs if not reference[r.idx]] or refs
+                refs = [r for r in cand if not reference[r.idx]] or cand
                 if not refs:
                     continue
-                after = [k for k, r in enumerate(refs) if r.start >= end]
+                after = range(_first_from(refs, end), len(refs))
                 if after and _links_forward(text[end : refs[after[0]].start]):
                     tested = bool(_TESTED_COMBO.search(text[end : refs[after[0]].start]))
                     return enumeration(refs, after[0], +1, tested=tested), False
-                before = [k for k, r in enumerate(refs) if r.end <= pos]
-                if before and _new_subject(text[refs[before[-1]].end : pos], text[end : end + 40]):
+                last_before = _last_ending_by(refs, pos)
+                if last_before >= 0 and _new_subject(
+                    text[refs[last_before].end : pos], text[end : end + 40]
+                ):
                     return [], False
-                if before:
-                    found = enumeration(refs, before[-1], -1)
+                if last_before >= 0:
+                    found = enumeration(refs, last_before, -1)
                     # "X gained approval in 2017, followed by Y a year later".
                     if after and _FOLLOWED_BY.match(text[end : refs[after[0]].start]):
                         found += enumeration(refs, after[0], +1)
@@ -680,7 +793,7 @@ class Linker:
                         found += compared_set(refs, after, end)
                     return found, False
                 if after and _unnamed_plural_clause(
-                    text[starts[cand_units[0]] : pos], text[end : refs[after[0]].start]
+                    text[first:pos], text[end : refs[after[0]].start]
                 ):
                     return [], False
                 if after:
@@ -695,7 +808,7 @@ class Linker:
                 # about unnamed programmes, whatever "it" refers to.
                 return [], True
             unnamed = bool(_UNNAMED_SUBJECT.search(sentence_text(u)))
-            found = anaphoric(u, pos) or cataphoric(u)
+            found = anaphoric(u) or cataphoric(u)
             if not found and not unnamed:
                 found = previous_sentence(u, named_only=True)
             found = found or by_indication(u)
@@ -708,26 +821,27 @@ class Linker:
 
         def drug_for_indication(pos: int, end: int) -> list[_Ref]:
             u = unit(pos)
-            for cand_units in ([u], sentence_units(u)):
-                refs = sorted(
-                    (r for k in cand_units for r in refs_by_unit.get(k, ())),
-                    key=lambda r: r.start,
-                )
-                before = [k for k, r in enumerate(refs) if r.end <= pos]
-                if before:
-                    k = before[-1]
+            for refs in (refs_by_unit.get(u, []), refs_of_sent[sent_of[u]]):
+                k = _last_ending_by(refs, pos)
+                if k >= 0:
                     # "A and B, both for X" covers the list; "A (for X) and B" does not.
                     if _SHARED_BY_LIST.search(text[refs[k].end : pos]):
                         return enumeration(refs, k, -1)
                     return [refs[k]]
-                after = [r for r in refs if r.start >= end]
-                if after:
-                    return [min(after, key=lambda r: r.start)]
-            return anaphoric(u, pos)
+                k = _first_from(refs, end)
+                if k < len(refs):
+                    return [refs[k]]
+            return anaphoric(u)
 
+        # A drug mention overlapping an indication span: the mentions that start
+        # before the span ends are a prefix of drug_refs; one of them overlaps it
+        # when the furthest end among them passes the span's start.
+        max_end: list[int] = [-1]
+        for r in drug_refs:
+            max_end.append(max(max_end[-1], r.end))
         indications_of: list[list[str]] = [[] for _ in drugs]
         for span in ind_spans:
-            if any(r.start < span.end_char and span.start_char < r.end for r in drug_refs):
+            if max_end[bisect_left(ref_starts, span.end_char)] > span.start_char:
                 continue  # "Norovirus" inside "... Norovirus Vaccine" is part of a name
             for r in drug_for_indication(span.start_char, span.end_char):
                 seen = {i.lower() for i in indications_of[r.idx]}
@@ -742,7 +856,7 @@ class Linker:
             Every indication the sentence names must be that drug's: "6 applications
             covering diabetes, dry eye disease and gout" is about other products too.
             """
-            lo, hi = self._sent_spans[sent_of[u]]
+            lo, hi = sents[sent_of[u]]
             named = {
                 sp.text.lower() for sp in ind_spans if lo <= sp.start_char and sp.end_char <= hi
             }
@@ -765,7 +879,9 @@ class Linker:
                 )
                 sm.drug = drugs[nearest.idx].name
 
-        developer_of = self._developers(drugs, orgs, drug_refs, org_refs, anaphoric, unit, text)
+        developer_of = self._developers(
+            drugs, orgs, drug_refs, org_refs, anaphoric, unit, text, sents
+        )
 
         for i, d in enumerate(drugs):
             d.stages = sorted(stages_of[i], key=_STAGE_ORDER.__getitem__)  # type: ignore[assignment]
