@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left, bisect_right
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -33,6 +33,47 @@ from spacy.tokens import Doc
 
 from .records import STAGES, Drug, Organisation, StageMention
 from .tokens import doc_text
+
+
+@dataclass(frozen=True, slots=True)
+class _Gated:
+    """A regex behind a substring test that rules most text out.
+
+    Every match of ``pattern`` contains one of ``needles`` (literals of the
+    pattern), so text that holds none of them cannot match and the regex, which
+    has to try its alternation at every character, is not run. For a
+    case-insensitive pattern (``fold``) the needles are lower-case ASCII and are
+    looked for in the lower-case text; non-ASCII text then always goes to the
+    regex, as ``str.lower`` and the regex's case folding may differ there ("ſ"
+    matches "s").
+    """
+
+    pattern: re.Pattern[str]
+    needles: tuple[str, ...]
+    fold: bool = True
+
+    def __post_init__(self) -> None:
+        if self.fold != bool(self.pattern.flags & re.IGNORECASE) or not all(self.needles):
+            raise ValueError(f"gate does not fit its pattern: {self.pattern.pattern[:60]}")
+        if self.fold and not all(n.isascii() and n == n.lower() for n in self.needles):
+            raise ValueError(f"gate needles must be lower-case ASCII: {self.needles}")
+
+    def _ruled_out(self, text: str) -> bool:
+        if not self.fold:
+            return not any(map(text.__contains__, self.needles))
+        if not text.isascii():
+            return False
+        low = text.lower()
+        return not any(map(low.__contains__, self.needles))
+
+    def search(self, text: str) -> bool:
+        """``bool(pattern.search(text))``."""
+        return not self._ruled_out(text) and self.pattern.search(text) is not None
+
+    def finditer(self, text: str) -> Iterator[re.Match[str]]:
+        """``pattern.finditer(text)``."""
+        return iter(()) if self._ruled_out(text) else self.pattern.finditer(text)
+
 
 # Text between two drug names that keeps them in one enumeration: a connector,
 # optionally a short descriptor ("and VEGFR inhibitor apatinib") or an indication
@@ -60,15 +101,38 @@ _FORWARD = re.compile(
 )
 _PARENS = re.compile(r"\([^()]*\)|\[[^\[\]]*\]")
 _LONE_BRACKETS = re.compile(r"[()\[\]]")
-_ANAPHOR = re.compile(
-    r"\b(?:it|its|this|these|the)\s+(?:drug|vaccine|product|therapy|candidate|injection|"
-    r"antibody|medicine|treatment|molecule|asset|compound|biologic)s?\b|^\W*(?:it|its)\b|"
-    r"(?:,|\band\b)\s+it\b|"
-    # a regulatory event of the drug just named: "The decision rested on a Phase 2 study"
+# A clause that refers back to the drug named before it: "this drug", "It is
+# also the first ...", "..., and it ...", or a regulatory event of the drug just
+# named ("The decision rested on a Phase 2 study"). The openings are matched at
+# the clause start; the rest, searched anywhere, is gated by its nouns and by
+# "it" after a space character.
+_ANAPHOR_OPENING = re.compile(
+    r"^\W*(?:it|its)\b|"
     r"^\W*(?:the|this|that)\s+(?:decision|approval|nod|clearance|filing|application|"
     r"submission|authori[sz]ation|NDA|BLA|MAA|sNDA|sBLA)\b",
     re.IGNORECASE,
 )
+_ASCII_SPACES = "".join(c for c in map(chr, range(128)) if c.isspace())  # what \s is in ASCII
+_ANAPHOR_WITHIN = _Gated(
+    re.compile(
+        r"\b(?:it|its|this|these|the)\s+(?:drug|vaccine|product|therapy|candidate|injection|"
+        r"antibody|medicine|treatment|molecule|asset|compound|biologic)s?\b|"
+        r"(?:,|\band\b)\s+it\b",
+        re.IGNORECASE,
+    ),
+    (
+        *("drug", "vaccine", "product", "therapy", "candidate", "injection", "antibody"),
+        *("medicine", "treatment", "molecule", "asset", "compound", "biologic"),
+        *(space + "it" for space in _ASCII_SPACES),
+    ),
+)
+
+
+def _refers_back(clause: str) -> bool:
+    """Whether a clause refers back to a drug named before it."""
+    return bool(_ANAPHOR_OPENING.match(clause)) or _ANAPHOR_WITHIN.search(clause)
+
+
 # A clause opening with these refers to every drug of the sentence before.
 _PLURAL_ANAPHOR = re.compile(
     r"^\W*(?:both|they|these|the two|the three|all three|both drugs|both candidates|"
@@ -77,20 +141,34 @@ _PLURAL_ANAPHOR = re.compile(
 )
 # Unnamed plural programmes ("11 preclinical drug candidates", "56 innovative
 # drugs ... 10 in Phase III trials"): a stage said of these belongs to no named drug.
-_PLURAL_THINGS = re.compile(
-    r"\b(?:drugs|candidates|products|projects|programs|programmes|pipelines|assets|"
-    r"molecules|compounds|therapies|vaccines|medicines|treatments|initiatives|antibodies|"
-    r"inhibitors|biosimilars|conjugates)\b|"
-    r"\b[Aa]n?\s+(?:new\s+|novel\s+)?(?:drug|vaccine|candidate|therapy|treatment|medicine)\b",
-)  # case-sensitive: "Medical Products Administration" is a name, not unnamed products
+_PLURAL_THINGS = _Gated(
+    re.compile(
+        r"\b(?:drugs|candidates|products|projects|programs|programmes|pipelines|assets|"
+        r"molecules|compounds|therapies|vaccines|medicines|treatments|initiatives|antibodies|"
+        r"inhibitors|biosimilars|conjugates)\b|"
+        r"\b[Aa]n?\s+(?:new\s+|novel\s+)?(?:drug|vaccine|candidate|therapy|treatment|medicine)\b",
+    ),  # case-sensitive: "Medical Products Administration" is a name, not unnamed products
+    (
+        *("drug", "candidate", "product", "project", "program", "pipeline", "asset"),
+        *("molecule", "compound", "therap", "vaccine", "medicine", "treatment", "initiative"),
+        *("antibodies", "inhibitor", "biosimilar", "conjugate"),
+    ),
+    fold=False,
+)
 # A sentence with its own unnamed subject ("A recombinant RSV vaccine began a
 # Phase I trial", "The firm's first product, an mRNA vaccine, was authorised"):
 # its stage is that product's, not the drug of the sentence before.
-_UNNAMED_SUBJECT = re.compile(
-    r"\b(?:an?|another)\s+(?:(?!(?:to|of|for|from|with|by|at|on|in|the|and)\b)[\w/-]+\s+){0,7}?"
-    r"(?:vaccine|drug|therapy|candidate|product|"
-    r"antibody|medicine|treatment|inhibitor|molecule|asset|compound|conjugate|biosimilar)s?\b",
-    re.IGNORECASE,
+_UNNAMED_SUBJECT = _Gated(
+    re.compile(
+        r"\b(?:an?|another)\s+(?:(?!(?:to|of|for|from|with|by|at|on|in|the|and)\b)[\w/-]+\s+){0,7}?"
+        r"(?:vaccine|drug|therapy|candidate|product|"
+        r"antibody|medicine|treatment|inhibitor|molecule|asset|compound|conjugate|biosimilar)s?\b",
+        re.IGNORECASE,
+    ),
+    (
+        *("vaccine", "drug", "therapy", "candidate", "product", "antibody", "medicine"),
+        *("treatment", "inhibitor", "molecule", "asset", "compound", "conjugate", "biosimilar"),
+    ),
 )
 _MODIFIES_PLURAL = re.compile(
     r"^[\s-]*(?:(?!(?:for|of|to|in|on|at|by|with|from)\b)[\w-]+\s+){0,3}?(?:drugs|candidates|products|projects|programs|programmes|"
@@ -105,8 +183,11 @@ _APPOSITION = re.compile(
     re.IGNORECASE,
 )
 _DEVELOPER_KINDS = frozenset({"company", "research", "academic"})
-_COMPANY_REF = re.compile(
-    r"\b(?:the|this)\s+(?:company|firm|biotech|drugmaker|group|startup)\b", re.IGNORECASE
+_COMPANY_REF = _Gated(
+    re.compile(
+        r"\b(?:the|this)\s+(?:company|firm|biotech|drugmaker|group|startup)\b", re.IGNORECASE
+    ),
+    ("company", "firm", "biotech", "drugmaker", "group", "startup"),
 )
 # Between a drug and a later stage: a new, unnamed subject takes the stage
 # ("X is in Phase II, while a Sabin polio vaccine is in Phase III").
@@ -146,10 +227,16 @@ _FOLLOWED_BY = re.compile(
 )
 # "the influenza vaccine", "this PD-1 antibody": a definite description that
 # names a drug of the article by some of its own words.
-_DEFINITE = re.compile(
-    r"\b(?:the|this|that|its|their)\s+((?:[\w-]+\s+){1,4}?)(vaccine|drug|therapy|antibody|"
-    r"injection|candidate|product|inhibitor|medicine|treatment|tablets?|capsules?)s?\b",
-    re.IGNORECASE,
+_DEFINITE = _Gated(
+    re.compile(
+        r"\b(?:the|this|that|its|their)\s+((?:[\w-]+\s+){1,4}?)(vaccine|drug|therapy|antibody|"
+        r"injection|candidate|product|inhibitor|medicine|treatment|tablets?|capsules?)s?\b",
+        re.IGNORECASE,
+    ),
+    (
+        *("vaccine", "drug", "therapy", "antibody", "injection", "candidate", "product"),
+        *("inhibitor", "medicine", "treatment", "tablet", "capsule"),
+    ),
 )
 # "X is the fourth PD-1 to be approved (the other two are A's Y and B's Z)": the
 # rest of the set the sentence compares X with shares its stage.
@@ -160,28 +247,6 @@ _OTHERS = re.compile(
 _OWNER_BEFORE = re.compile(r"^(?:[\w.&-]+\s+){0,2}?(?:[\w.&-]+['’]s\s+)?$")
 _PHASED = frozenset({"phase_1", "phase_1_2", "phase_2", "phase_2_3", "phase_3", "phase_4"})
 _WORDS = re.compile(r"[a-z0-9]+")
-
-
-@dataclass(frozen=True, slots=True)
-class _Gated:
-    """A case-insensitive regex behind a substring test that rules most text out.
-
-    Every match of ``pattern`` contains one of ``needles`` (lower-case literals
-    of the pattern), so ASCII text whose lower-case form holds none of them
-    cannot match and the regex, which has to try its alternation at every
-    character, is not run. Non-ASCII text always goes to the regex: there
-    ``str.lower`` and the regex's case folding may differ ("ſ" matches "s").
-    """
-
-    pattern: re.Pattern[str]
-    needles: tuple[str, ...]
-
-    def search(self, text: str) -> bool:
-        if text.isascii():
-            low = text.lower()
-            if not any(n in low for n in self.needles):
-                return False
-        return self.pattern.search(text) is not None
 
 
 _DEVELOP = _Gated(
@@ -247,12 +312,20 @@ def _reference_cue() -> re.Pattern[str]:
 
 
 @lru_cache(maxsize=1)
-def _form_description() -> re.Pattern[str]:
-    """ "the granules", "the oral liquid": a dosage form standing for the product."""
+def _form_description() -> _Gated:
+    """ "the granules", "the oral liquid": a dosage form standing for the product.
+
+    A match holds every word of its form (only the spaces are loosened to
+    ``\\s+``), so the longest word of each form gates the regex.
+    """
     from .drugs import dosage_forms
 
-    alts = "|".join(re.escape(f).replace(r"\ ", r"\s+") for f in dosage_forms())
-    return re.compile(rf"\b(?:the|these|those|this)\s+(?P<form>{alts})\b", re.IGNORECASE)
+    forms = dosage_forms()
+    alts = "|".join(re.escape(f).replace(r"\ ", r"\s+") for f in forms)
+    return _Gated(
+        re.compile(rf"\b(?:the|these|those|this)\s+(?P<form>{alts})\b", re.IGNORECASE),
+        tuple({max(f.lower().split(" "), key=len) for f in forms}),
+    )
 
 
 def _ends_with_form(drug: Drug, form: str) -> bool:
@@ -336,23 +409,29 @@ def _sentence_bounds(doc: Doc, text: str) -> list[tuple[int, int]]:
 def _units(text: str, sents: Sequence[tuple[int, int]]) -> tuple[list[int], list[int]]:
     """Start offsets of clauses and the sentence number of each clause.
 
-    A clause is a sentence cut at semicolons outside brackets; only the bracket
-    and semicolon characters are visited, not every character.
+    A clause is a sentence cut at semicolons outside brackets. The bracket and
+    semicolon characters are found by one scan of the text (most sentences have
+    none), then dealt out to their sentences.
     """
     starts: list[int] = []
     sent_of: list[int] = []
+    marks = [(m.start(), m.group()) for m in _CLAUSE_CHARS.finditer(text)]
+    k = 0
     for si, (lo, hi) in enumerate(sents):
         starts.append(lo)
         sent_of.append(si)
+        while k < len(marks) and marks[k][0] < lo:
+            k += 1  # before the first sentence: in none
         depth = 0
-        for m in _CLAUSE_CHARS.finditer(text, lo, hi):
-            ch = m.group()
+        while k < len(marks) and marks[k][0] < hi:
+            at, ch = marks[k]
+            k += 1
             if ch in "([":
                 depth += 1
             elif ch in ")]":
                 depth = max(0, depth - 1)
             elif depth == 0:
-                starts.append(m.end())
+                starts.append(at + 1)
                 sent_of.append(si)
     return starts, sent_of
 
@@ -400,21 +479,32 @@ class Linker:
         such organisation; "the company developed X" gives the organisation
         named last before that sentence.
 
-        Each sentence is searched for the cue once, and a sentence naming no
-        drug is read for anaphora only when it has the cue (without it, what it
-        refers to cannot get a developer from it).
+        A sentence can give a developer only if it has a develop cue and either
+        names such an organisation or says "the company"; that is decided once
+        per sentence, cheapest test first, and a sentence naming no drug is read
+        for anaphora only when it can give one.
         """
         makers = [o for o in org_refs if orgs[o.idx].kind in _DEVELOPER_KINDS]
+        out: list[str | None] = [None] * len(drugs)
+        if not makers:
+            return out
         maker_starts = [o.start for o in makers]
         sent_starts = [lo for lo, _ in sents]
-        out: list[str | None] = [None] * len(drugs)
-        cue_memo: dict[int, bool] = {}
 
-        def has_cue(s: int) -> bool:
-            found = cue_memo.get(s)
+        def makers_in(s: int) -> list[_Ref]:
+            lo, hi = sents[s]
+            return makers[bisect_left(maker_starts, lo) : bisect_left(maker_starts, hi)]
+
+        gives_memo: dict[int, bool] = {}
+
+        def may_give(s: int) -> bool:
+            found = gives_memo.get(s)
             if found is None:
                 lo, hi = sents[s]
-                found = cue_memo[s] = _DEVELOP.search(text[lo:hi])
+                sentence = text[lo:hi]
+                found = gives_memo[s] = bool(
+                    makers_in(s) or _COMPANY_REF.search(sentence)
+                ) and _DEVELOP.search(sentence)
             return found
 
         contexts: list[tuple[int, _Ref]] = []  # (sentence number, drug ref)
@@ -425,17 +515,17 @@ class Linker:
             if s >= 0 and r.start < sents[s][1]:
                 named.add(s)
         for s, (lo, _) in enumerate(sents):
-            if s not in named and has_cue(s):
+            if s not in named and may_give(s):
                 contexts.extend((s, r) for r in anaphoric(unit(lo)))
         for s, r in contexts:
-            if out[r.idx] is not None or not has_cue(s):
+            if out[r.idx] is not None or not may_give(s):
                 continue
-            lo, hi = sents[s]
-            cands = makers[bisect_left(maker_starts, lo) : bisect_left(maker_starts, hi)]
+            lo = sents[s][0]
+            cands = makers_in(s)
             if cands:
                 best = min(cands, key=lambda o: min(abs(o.start - r.end), abs(r.start - o.end)))
                 out[r.idx] = orgs[best.idx].name
-            elif _COMPANY_REF.search(text[lo:hi]):
+            elif _COMPANY_REF.search(text[lo : sents[s][1]]):
                 earlier = [o for o in makers if o.end <= lo and lo - o.end < 600]
                 if earlier:
                     out[r.idx] = orgs[earlier[-1].idx].name
@@ -595,10 +685,10 @@ class Linker:
             us = units_of_sent[sent_of[u]]
             return text[starts[us[0]] : unit_end[us[-1]]]
 
-        ind_spans = list(doc.spans.get("indications", ()))
-        gap_text = self._gap_filler(
-            org_refs, [(sp.start_char, sp.end_char) for sp in ind_spans], text
-        )
+        # (start, end) of each indication span; its text is text[start:end] (a
+        # Span's text is its characters without the last token's trailing space).
+        ind_spans = [(sp.start_char, sp.end_char) for sp in doc.spans.get("indications", ())]
+        gap_text = self._gap_filler(org_refs, ind_spans, text)
         reference = self._references(drugs, text)
 
         def enumeration(
@@ -636,7 +726,7 @@ class Linker:
                 prev = refs_of_sent[s - 1]
                 if prev:
                     return list(prev)
-            if not _ANAPHOR.search(text[sent_first:hi]):
+            if not _refers_back(text[sent_first:hi]):
                 return []
             # The most recent drug mention within the window of sentences.
             last = last_ending_by(sent_first)
@@ -801,13 +891,14 @@ class Linker:
             found = described(u, pos)
             if found:
                 return found, True
-            if _device_sentence(sentence_text(u)):
+            sentence = sentence_text(u)
+            if _device_sentence(sentence):
                 return [], True  # "A second valve model won approval": the device's stage
-            if _PLURAL_THINGS.search(sentence_text(u)):
+            if _PLURAL_THINGS.search(sentence):
                 # "it will run Phase I trials for those candidates": the sentence is
                 # about unnamed programmes, whatever "it" refers to.
                 return [], True
-            unnamed = bool(_UNNAMED_SUBJECT.search(sentence_text(u)))
+            unnamed = _UNNAMED_SUBJECT.search(sentence)
             found = anaphoric(u) or cataphoric(u)
             if not found and not unnamed:
                 found = previous_sentence(u, named_only=True)
@@ -840,13 +931,14 @@ class Linker:
         for r in drug_refs:
             max_end.append(max(max_end[-1], r.end))
         indications_of: list[list[str]] = [[] for _ in drugs]
-        for span in ind_spans:
-            if max_end[bisect_left(ref_starts, span.end_char)] > span.start_char:
+        for i_start, i_end in ind_spans:
+            if max_end[bisect_left(ref_starts, i_end)] > i_start:
                 continue  # "Norovirus" inside "... Norovirus Vaccine" is part of a name
-            for r in drug_for_indication(span.start_char, span.end_char):
+            name = text[i_start:i_end]
+            for r in drug_for_indication(i_start, i_end):
                 seen = {i.lower() for i in indications_of[r.idx]}
-                if span.text.lower() not in seen:
-                    indications_of[r.idx].append(span.text)
+                if name.lower() not in seen:
+                    indications_of[r.idx].append(name)
 
         def by_indication(u: int) -> list[_Ref]:
             """The one drug of the article whose indication the sentence names: "its
@@ -857,9 +949,7 @@ class Linker:
             covering diabetes, dry eye disease and gout" is about other products too.
             """
             lo, hi = sents[sent_of[u]]
-            named = {
-                sp.text.lower() for sp in ind_spans if lo <= sp.start_char and sp.end_char <= hi
-            }
+            named = {text[a:b].lower() for a, b in ind_spans if lo <= a and b <= hi}
             if not named:
                 return []
             owners = [
