@@ -389,6 +389,7 @@ class _Ref:
 
 
 _CLAUSE_CHARS = re.compile(r"[;()\[\]]")
+_SEMICOLON = re.compile(";")
 
 
 def _sentence_bounds(doc: Doc, text: str) -> list[tuple[int, int]]:
@@ -409,29 +410,30 @@ def _sentence_bounds(doc: Doc, text: str) -> list[tuple[int, int]]:
 def _units(text: str, sents: Sequence[tuple[int, int]]) -> tuple[list[int], list[int]]:
     """Start offsets of clauses and the sentence number of each clause.
 
-    A clause is a sentence cut at semicolons outside brackets. The bracket and
-    semicolon characters are found by one scan of the text (most sentences have
-    none), then dealt out to their sentences.
+    A clause is a sentence cut at semicolons outside brackets. Most sentences
+    have no semicolon and are one clause; only those with one are scanned for
+    brackets and semicolons.
     """
+    semis = [m.start() for m in _SEMICOLON.finditer(text)]
+    if not semis:
+        return [lo for lo, _ in sents], list(range(len(sents)))
     starts: list[int] = []
     sent_of: list[int] = []
-    marks = [(m.start(), m.group()) for m in _CLAUSE_CHARS.finditer(text)]
-    k = 0
     for si, (lo, hi) in enumerate(sents):
         starts.append(lo)
         sent_of.append(si)
-        while k < len(marks) and marks[k][0] < lo:
-            k += 1  # before the first sentence: in none
+        k = bisect_left(semis, lo)
+        if k == len(semis) or semis[k] >= hi:
+            continue
         depth = 0
-        while k < len(marks) and marks[k][0] < hi:
-            at, ch = marks[k]
-            k += 1
+        for m in _CLAUSE_CHARS.finditer(text, lo, hi):
+            ch = m.group()
             if ch in "([":
                 depth += 1
             elif ch in ")]":
                 depth = max(0, depth - 1)
             elif depth == 0:
-                starts.append(at + 1)
+                starts.append(m.end())
                 sent_of.append(si)
     return starts, sent_of
 
@@ -634,6 +636,12 @@ class Linker:
         orgs = orgs[: self.max_entities]
         drugs = drugs[: self.max_entities]
         stage_mentions: list[StageMention] = list(doc._.stage_mentions or ())
+        if not drugs:
+            # Nothing to link: no stage, indication or developer has a drug to go to.
+            doc._.organisations = orgs
+            doc._.drugs = drugs
+            doc._.stage_mentions = stage_mentions
+            return doc
 
         # The layout of the Doc, read once: sentences, clauses ("units"), the
         # clauses of each sentence and where each clause ends. Every lookup below
@@ -775,6 +783,8 @@ class Linker:
                 return [max(before, key=lambda f: f[0])[1]]
             return [min(found, key=lambda f: f[0])[1]] if found else []
 
+        name_words: dict[int, set[str]] = {}  # drug index -> the words of its names
+
         def by_words(description: str, head_word: str, pos: int) -> _Ref | None:
             words = _descriptor_words(description)
             if not words:
@@ -782,7 +792,9 @@ class Linker:
             head = head_word.lower().rstrip("s")
             for r in reversed([r for r in drug_refs if r.end <= pos]):
                 d = drugs[r.idx]
-                names = _name_words(d)
+                names = name_words.get(r.idx)
+                if names is None:
+                    names = name_words[r.idx] = _name_words(d)
                 if words <= names and (head in names or head == (d.modality or "")):
                     return r
             return None
