@@ -31,6 +31,8 @@ from spacy.attrs import IDX, SENT_START
 from spacy.language import Language
 from spacy.tokens import Doc
 
+from .drugs import merge_drugs
+from .orgs import merge_organisations
 from .records import STAGES, Drug, Organisation, StageMention
 from .tokens import doc_text
 
@@ -622,9 +624,6 @@ class Linker:
         return gap
 
     def __call__(self, doc: Doc) -> Doc:
-        from .drugs import merge_drugs
-        from .orgs import merge_organisations
-
         orgs: list[Organisation] = merge_organisations(list(doc.spans.get("orgs", ())))
         drugs: list[Drug] = merge_drugs(list(doc.spans.get("drugs", ())))
         # Kept here, where the cut is made, so a caller can warn without redoing the merge.
