@@ -18,15 +18,16 @@ from __future__ import annotations
 import json
 import re
 import unicodedata
-from bisect import bisect_left
+from bisect import bisect_left, bisect_right
 from collections.abc import Iterable, Sequence
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
 from typing import Any
 
 import numpy as np
-from spacy.attrs import SENT_START
+from spacy.attrs import IDX, ORTH, SENT_START
 from spacy.language import Language
 from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc, Span, Token
@@ -463,6 +464,136 @@ _PRIO = {
 _CORE = {"gaz", "inn", "code", "brand", "acronym", "camel"}
 _INITIAL = re.compile(r"^[A-Z]\.$")
 _CAMEL = re.compile(r"^[A-Z][a-z]+[A-Z][A-Za-z]*$")
+_TRADEMARKS = frozenset({"®", "™"})
+_INSULIN = frozenset({"insulin"})
+_VACCINE = frozenset({"vaccine", "vaccines"})
+_ONE_VACCINE = frozenset({"vaccine"})
+_COMMA = frozenset({","})
+
+
+def _space_after(doc: TokenTable, i: int) -> bool:
+    """``doc[i].whitespace_`` without making the Token: the gap to the next token.
+
+    spaCy keeps at most one trailing space on a token (more whitespace becomes
+    a token of its own), so the token has one exactly when the next token (or
+    the end of the text) starts later than the token ends.
+    """
+    nxt = doc.idx[i + 1] if i + 1 < len(doc.idx) else len(doc.text)
+    return nxt > doc.idx[i] + len(doc.text_of[i])
+
+
+def _positions(seq: list[str], words: Iterable[str]) -> list[int]:
+    """Ascending indices of the items of ``seq`` that are in ``words``.
+
+    Each word is looked for with ``list.index`` (a C loop), so a rule whose
+    trigger words are rare visits only their tokens instead of every token.
+    """
+    out: list[int] = []
+    for w in words:
+        i = -1
+        try:
+            while True:
+                i = seq.index(w, i + 1)
+                out.append(i)
+        except ValueError:
+            pass
+    out.sort()
+    return out
+
+
+# Characters that a case-insensitive regex matches to an ASCII letter but that
+# str.lower() keeps as they are ("ı" to "i", "ſ" to "s").
+_FOLDS_TO_ASCII = ("ı", "ſ")
+
+
+def _keyword_starts(text: str, words: Sequence[str]) -> list[int]:
+    """Offsets in ``text`` where one of ``words`` (lower-case ASCII) may start, in any case.
+
+    Every offset where a case-insensitive regex finds one of the words is in the
+    answer (the answer may hold a few more), so a cue regex that needs one of
+    the words need only be tried near these offsets. ``str.find`` on the
+    lower-cased text is a C scan; where lower-casing would shift offsets or a
+    regex would fold a non-ASCII letter, a regex scan answers instead.
+    """
+    low = text.lower()
+    if len(low) != len(text) or any(c in text for c in _FOLDS_TO_ASCII):
+        rx = re.compile("(?i)(?=" + "|".join(re.escape(w) for w in words) + ")")
+        return [m.start() for m in rx.finditer(text)]
+    out: list[int] = []
+    for w in words:
+        k = low.find(w)
+        while k >= 0:
+            out.append(k)
+            k = low.find(w, k + 1)
+    return out
+
+
+# Orth hash -> (text, lower-case form) of the words seen in this process. spaCy
+# decodes a fresh str from its StringStore on every lookup; news vocabulary is
+# small and repetitive, so most words of a Doc are already here. The hash is a
+# hash of the string alone (the same in every Vocab). Bounded: a full table is
+# replaced by an empty one.
+_WORDS: dict[int, tuple[str, str]] = {}
+_WORDS_MAX = 100_000
+_INN_MEMO_MAX = 100_000
+
+
+def _word_strings(doc: Doc, orth: list[int]) -> list[tuple[str, str]]:
+    """(text, lower-case form) of every token, from the orth hashes of ``doc``."""
+    global _WORDS
+    table = _WORDS
+    pairs = list(map(table.get, orth))
+    if not all(pairs):  # a word not seen yet (None); every pair itself is truthy
+        if len(table) > _WORDS_MAX:
+            table = _WORDS = {}
+        strings = doc.vocab.strings
+        for i, h in enumerate(orth):
+            if pairs[i] is None:
+                w = strings[h]
+                pairs[i] = table[h] = (w, w.lower())
+    return pairs  # type: ignore[return-value]
+
+
+class _Table(TokenTable):
+    """A :class:`TokenTable` with what the drug rules look up per Doc: the sentence
+    number of every token and where the rules' trigger words occur.
+
+    Token strings come from :func:`_word_strings` rather than the StringStore
+    (the lower-case form is ``str.lower()`` of the text, which is how spaCy
+    makes ``Token.lower_``). The positions of every word of ``indexed`` are
+    found in one pass, so a rule visits only the tokens of its trigger words.
+    """
+
+    __slots__ = ("_indexed", "_where", "sent_ids")
+
+    def __init__(self, doc: Doc, sent_ids: list[int], indexed: AbstractSet[str]) -> None:
+        # The attributes of TokenTable.__init__, read faster.
+        self.doc = doc
+        self.text = doc_text(doc)
+        n = len(doc)
+        orth, idx = doc.to_array([ORTH, IDX]).T.tolist() if n else ([], [])
+        texts, lowers = zip(*_word_strings(doc, orth), strict=True) if n else ((), ())
+        self.text_of: list[str] = list(texts)
+        self.lower: list[str] = list(lowers)
+        self.idx: list[int] = idx
+        self._toks = [None] * n
+        self.sent_ids = sent_ids
+        self._indexed = indexed
+        where: dict[str, list[int]] = {}
+        lower = self.lower
+        for i in [i for i, w in enumerate(lower) if w in indexed]:
+            where.setdefault(lower[i], []).append(i)
+        self._where = where
+
+    def positions(self, words: AbstractSet[str]) -> list[int]:
+        """Ascending indices of the tokens whose lower-case form is in ``words``."""
+        if not words <= self._indexed:
+            return _positions(self.lower, set(self.lower).intersection(words))
+        where = self._where
+        found = [where[w] for w in where.keys() & words]
+        if len(found) == 1:
+            return list(found[0])
+        return sorted(i for hits in found for i in hits)
 
 
 _ISOTOPE = re.compile(r"^\d{1,3}m?[A-Z][a-z]?$")  # "177Lu", "99mTc", "18F"
@@ -523,6 +654,10 @@ class DrugFinder:
         self.stems = inn_stems()
         # No INN is shorter than its stem's min_len: shorter words skip the lookup.
         self.inn_min_len = min((m for _, _, m in self.stems.stems), default=0)
+        # Words already put to the stem test, and those of them that are INNs.
+        self._inn_memo: tuple[set[str], set[str]] = (set(), set())
+        # Words after which a gated stem ("-ase" before "alfa") reads as an INN.
+        self.gate_tails = frozenset(t for *_, tails in self.stems.tail_gated for t in tails)
         self.matcher = PhraseMatcher(nlp.vocab, attr="LOWER")
         for i, entry in enumerate(gazetteer()):
             self.matcher.add(f"GAZ{i}", [nlp.make_doc(f) for f in entry.forms])
@@ -537,6 +672,13 @@ class DrugFinder:
         )
         self.dosage_first = frozenset(f[0] for f in self.dosage)
         self.dosage_last = frozenset(f[-1] for f in self.dosage)
+        # The same forms by their first word / title forms by their last, order kept.
+        self.dosage_by_first: dict[str, list[tuple[str, ...]]] = {}
+        for f in self.dosage:
+            self.dosage_by_first.setdefault(f[0], []).append(f)
+        self.title_by_last: dict[str, list[tuple[str, ...]]] = {}
+        for f in self.title_forms:
+            self.title_by_last.setdefault(f[-1], []).append(f)
         self.code_rx = re.compile(p["code_regex"])
         self.code_paren_rx = re.compile(p["code_paren_regex"])
         self.short_code_rx = re.compile(p["short_code_regex"])
@@ -582,6 +724,7 @@ class DrugFinder:
         self.code_after_block = frozenset(p["code_following_blockers"])
         self.context_words = frozenset(p["code_context_words"])
         self.brand_intro = re.compile(p["brand_intro_regex"])
+        self.brand_keywords = tuple(p["brand_intro_keywords"])
         self.alias_intro = re.compile(p["alias_intro_regex"])
         self.brand_stop = frozenset(p["brand_stopwords"])
         self.brand_after = frozenset(p["brand_after_stopwords"])
@@ -609,6 +752,16 @@ class DrugFinder:
         self.code_heads = self.apposition_heads | frozenset(p["code_only_apposition_heads"])
         self.suffix_stop = frozenset(p["biosimilar_suffix_stoplist"])
         self.elements = frozenset(p["radionuclide_elements"])
+        # The words whose positions the rules look up (see _Table.positions).
+        self.trigger_words = (
+            self.context_words
+            | self.drug_nouns
+            | self.trial_words
+            | self.dosage_last
+            | _VACCINE
+            | _INSULIN
+            | _COMMA
+        )
 
     # -- the pieces -------------------------------------------------------
 
@@ -628,15 +781,9 @@ class DrugFinder:
         :meth:`_not_names` then drops the stem words that name no drug.
         """
         out: list[_Cand] = []
-        min_len = self.inn_min_len
         n = len(doc)
-        for i, word in enumerate(doc.text_of):
-            if len(word) < min_len:
-                continue
-            if self.stems.modality(word) is None and not (
-                i + 1 < n and self.stems.gated_modality(word, doc.text_of[i + 1])
-            ):
-                continue
+        for i in self._inn_positions(doc):
+            word = doc.text_of[i]
             if self._before_company_word(doc, i + 1):
                 continue
             end = i + 1
@@ -645,6 +792,39 @@ class DrugFinder:
             end = self._biosimilar_suffix(doc, end)
             out.append(_Cand(self._radionuclide_start(doc, i), end, "inn", _PRIO["inn"]))
         return out
+
+    def _inn_positions(self, doc: TokenTable) -> list[int]:
+        """Tokens that read as an INN by their stem, or by a gated stem ("-ase")
+        before its tail ("alfa"); no INN is shorter than ``inn_min_len``.
+
+        The stem test runs once per distinct word of the Doc (and is memoised
+        across Docs), the gated test only before a tail word.
+        """
+        text_of, lower = doc.text_of, doc.lower
+        min_len = self.inn_min_len
+        words = set(text_of)
+        seen, inns = self._inn_memo
+        new = words - seen
+        if new:
+            if len(seen) > _INN_MEMO_MAX:
+                # Bounded: start a new memo (a thread still reading the old
+                # pair keeps a consistent one).
+                seen, inns = self._inn_memo = (set(), set())
+            modality = self.stems.modality
+            inns.update(w for w in new if len(w) >= min_len and modality(w) is not None)
+            seen.update(new)
+        hits = _positions(text_of, words & inns)
+        tails = self.gate_tails.intersection(lower)
+        if not tails:
+            return hits
+        gated = [
+            j - 1
+            for j in _positions(lower, tails)
+            if j > 0
+            and len(text_of[j - 1]) >= min_len
+            and self.stems.gated_modality(text_of[j - 1], text_of[j])
+        ]
+        return sorted(set(hits).union(gated))
 
     def _not_names(self, doc: TokenTable, cands: list[_Cand]) -> list[_Cand]:
         """Stem words that name no drug: a two-word INN's tail alone ("autoleucel"),
@@ -695,7 +875,7 @@ class DrugFinder:
                 return i - 3
         return i
 
-    def _codes(self, doc: TokenTable, sent_ids: list[int], cores: list[_Cand]) -> list[_Cand]:
+    def _codes(self, doc: _Table, sent_ids: list[int], cores: list[_Cand]) -> list[_Cand]:
         """Code names (GR1803, SHR-A1811, BNT162b2), kept only where drugs are discussed.
 
         The shape alone also fits tickers, model numbers and standards, so a code
@@ -709,6 +889,8 @@ class DrugFinder:
         for c in cores:
             near_drug.update(range(max(0, c.start - 3), min(len(doc), c.end + 3)))
         found: list[tuple[Span, bool]] = []
+        n = len(doc)
+        context = doc.positions(self.context_words)
         for m in self.code_rx.finditer(doc.text):
             span = self._code_span(doc, m)
             if span is None:
@@ -718,16 +900,15 @@ class DrugFinder:
                 # an introduction as a drug (or a sibling code, below) takes it.
                 found.append((span, self._introduced_as_drug(doc, sent_ids, span.start, span.end)))
                 continue
+            # A drug word within 40 tokens, in the same sentence.
             sid = sent_ids[span.start]
-            words = {
-                doc.lower[k]
-                for k in range(max(0, span.start - 40), min(len(doc), span.end + 40))
-                if sent_ids[k] == sid
-            }
+            lo = bisect_left(context, max(0, span.start - 40))
+            hi = bisect_left(context, min(n, span.end + 40))
+            about_drugs = any(sent_ids[k] == sid for k in context[lo:hi])
             listed = span.start in near_drug and any(
-                t.lower_ in {"and", "or", ",", "/", "("} for t in doc[span.start - 2 : span.end + 2]
+                w in {"and", "or", ",", "/", "("} for w in doc.lower[span.start - 2 : span.end + 2]
             )
-            found.append((span, bool(words & self.context_words) or listed))
+            found.append((span, about_drugs or listed))
         for m in self.short_code_rx.finditer(doc.text):
             span = self._code_span(doc, m)
             if span is not None:
@@ -930,13 +1111,21 @@ class DrugFinder:
                 return False  # "a cell line", but "a rapid-acting insulin", "a gene therapy" go on
         return False
 
-    def _appositive_inns(self, doc: TokenTable, sent_ids: list[int]) -> list[_Cand]:
+    def _appositions(self, doc: _Table) -> list[int]:
+        """Tokens followed by ", a" or ", an" (and at least one more token): where
+        prose defines a name by its class."""
+        n = len(doc)
+        lower = doc.lower
+        return [
+            c - 1 for c in doc.positions(_COMMA) if 1 <= c <= n - 3 and lower[c + 1] in {"a", "an"}
+        ]
+
+    def _appositive_inns(
+        self, doc: TokenTable, sent_ids: list[int], appositions: list[int]
+    ) -> list[_Cand]:
         """INNs of no known stem, defined by their class: "corvelatine, an antidepressant"."""
         out: list[_Cand] = []
-        n = len(doc)
-        for i in range(n - 3):
-            if doc.text_of[i + 1] != "," or doc.lower[i + 2] not in {"a", "an"}:
-                continue
+        for i in appositions:
             word = doc.text_of[i]
             if not (len(word) >= 6 and word.isascii() and word.isalpha() and word.islower()):
                 continue
@@ -952,7 +1141,9 @@ class DrugFinder:
                 out.append(_Cand(i, i + 1, "inn", _PRIO["inn"]))
         return out
 
-    def _appositive_names(self, doc: TokenTable, sent_ids: list[int]) -> list[_Cand]:
+    def _appositive_names(
+        self, doc: TokenTable, sent_ids: list[int], appositions: list[int]
+    ) -> list[_Cand]:
         """Unknown names defined by their class: "including Baiyuning, a rapid-acting
         insulin analogue approved in 2022".
 
@@ -964,10 +1155,7 @@ class DrugFinder:
         developer").
         """
         out: list[_Cand] = []
-        n = len(doc)
-        for i in range(0, n - 3):
-            if doc.text_of[i + 1] != "," or doc.lower[i + 2] not in {"a", "an"}:
-                continue
+        for i in appositions:
             word = doc.text_of[i]
             if not (len(word) >= 4 and word.isalpha() and word.istitle()):
                 continue
@@ -1029,7 +1217,7 @@ class DrugFinder:
             last_head = False  # another noun: "a drug developer", or "GLP-1" before its head
         return False
 
-    def _insulins(self, doc: TokenTable) -> list[_Cand]:
+    def _insulins(self, doc: _Table) -> list[_Cand]:
         """Insulin INNs, written as two words: "insulin ferodec", "Insulin Tregopil".
 
         WHO names an insulin analogue "insulin" plus one word of no common stem,
@@ -1040,8 +1228,8 @@ class DrugFinder:
         """
         out: list[_Cand] = []
         n = len(doc)
-        for i, low in enumerate(doc.lower):
-            if low != "insulin" or i + 1 >= n:
+        for i in doc.positions(_INSULIN):
+            if i + 1 >= n:
                 continue
             word = doc.text_of[i + 1]
             second = doc.lower[i + 1]
@@ -1056,114 +1244,161 @@ class DrugFinder:
             out.append(_Cand(i, end, "inn", _PRIO["inn"]))
         return out
 
-    def _is_namey(self, doc: TokenTable, tok: Token) -> bool:
-        t = tok.text
-        if not t[:1].isupper() or tok.lower_ in self.brand_stop:
+    def _is_namey(self, doc: TokenTable, i: int) -> bool:
+        """Whether token ``i`` could be a name: capitalised, no stop word, not the
+        first word of a firm's name, with a letter, and no initial ("S.")."""
+        t = doc.text_of[i]
+        if not t[:1].isupper() or doc.lower[i] in self.brand_stop:
             return False
-        if self._before_company_word(doc, tok.i + 1):
+        if self._before_company_word(doc, i + 1):
             return False
         return any(c.isalpha() for c in t) and not _INITIAL.match(t)
 
-    def _brands(self, doc: TokenTable, cores: list[_Cand], sent_ids: list[int]) -> list[_Cand]:
-        """Brand names not in the gazetteer, recognised by how news introduces them."""
+    def _brands(self, doc: _Table, cores: list[_Cand], sent_ids: list[int]) -> list[_Cand]:
+        """Brand names not in the gazetteer, recognised by how news introduces them.
+
+        Each rule looks only at the tokens its trigger picks out (a trademark
+        sign, a drug in brackets, a drug noun, "vaccine ,", a brand cue word), and
+        reads token strings from the table rather than making Token objects.
+        """
+        out = self._trademarked(doc, sent_ids)
+        out += self._bracketed_brands(doc, cores)
+        out += self._after_drug_noun(doc)
+        out += self._vaccine_apposition(doc)
+        out += self._after_brand_cue(doc)
+        return out
+
+    def _trademarked(self, doc: TokenTable, sent_ids: list[int]) -> list[_Cand]:
+        """Marked with (R) or TM: "Tyvyt®", "Prevnar 13®"."""
         out: list[_Cand] = []
         text = doc.text
-        # Marked with (R) or TM: "Tyvyt®", "Prevnar 13®".
-        for i, word in enumerate(doc.text_of):
-            if word not in {"®", "™"} or i == 0:
+        if "®" not in text and "™" not in text:
+            return out
+        text_of, lower = doc.text_of, doc.lower
+        n = len(doc)
+        for i in _positions(text_of, _TRADEMARKS):
+            if i == 0:
                 continue
-            tok = doc[i]
-            j = tok.i - 1
-            if doc[j].whitespace_:
+            j = i - 1
+            if _space_after(doc, j):
                 continue
-            if tok.i + 1 < len(doc) and doc[tok.i + 1].lower_ in self.brand_after:
+            if i + 1 < n and lower[i + 1] in self.brand_after:
                 continue
             # A trademark is a drug only where the sentence is about drugs, or
             # when the drug's INN follows in brackets ("Tyvyt® (sintilimab)").
-            nxt = doc[tok.i + 1].text if tok.i + 1 < len(doc) else ""
-            sid = sent_ids[tok.i]
-            sent_words = {
-                doc.lower[k]
-                for k in range(max(0, j - 40), min(len(doc), tok.i + 40))
-                if sent_ids[k] == sid
-            }
-            if nxt != "(" and (
-                not sent_words & self.context_words or (doc[j].is_upper and len(doc[j]) <= 5)
-            ):
-                continue  # "IGN®", "DICOM®": short capitals are names of firms and standards
-            if doc[j].like_num and j > 0 and self._is_namey(doc, doc[j - 1]):
+            nxt = text_of[i + 1] if i + 1 < n else ""
+            if nxt != "(":
+                sid = sent_ids[i]
+                about_drugs = any(
+                    lower[k] in self.context_words
+                    for k in range(max(0, j - 40), min(n, i + 40))
+                    if sent_ids[k] == sid
+                )
+                word = text_of[j]
+                if not about_drugs or (word.isupper() and len(word) <= 5):
+                    continue  # "IGN®", "DICOM®": short capitals are names of firms and standards
+            if doc[j].like_num and j > 0 and self._is_namey(doc, j - 1):
                 out.append(_Cand(j - 1, j + 1, "brand", _PRIO["brand"]))
-            elif self._is_namey(doc, doc[j]):
+            elif self._is_namey(doc, j):
                 out.append(_Cand(j, j + 1, "brand", _PRIO["brand"]))
-        # A capitalised word right before a drug in brackets, or in brackets after one.
+        return out
+
+    def _bracketed_brands(self, doc: TokenTable, cores: list[_Cand]) -> list[_Cand]:
+        """A capitalised word right before a drug in brackets, or in brackets after one,
+        or the name an alias cue gives it ("Pelmora, also known as PLM-104")."""
+        out: list[_Cand] = []
+        text_of = doc.text_of
+        n = len(doc)
         for c in cores:
             if c.kind not in {"gaz", "inn", "code"}:
                 continue
             end = self._extend_dosage(doc, c.end)
-            if (
-                c.start >= 2
-                and doc[c.start - 1].text == "("
-                and end < len(doc)
-                and doc[end].text == ")"
-            ):
+            if c.start >= 2 and text_of[c.start - 1] == "(" and end < n and text_of[end] == ")":
                 j = c.start - 2
-                if doc[j].text in {"®", "™"} and j > 0:
+                if text_of[j] in _TRADEMARKS and j > 0:
                     j -= 1
-                if self._is_namey(doc, doc[j]) and doc[j].is_alpha:
+                if self._is_namey(doc, j) and text_of[j].isalpha():
                     out.append(_Cand(j, j + 1, "brand", _PRIO["brand"]))
-            if end + 2 < len(doc) and doc[end].text == "(" and doc[end + 2].text == ")":
-                b = doc[end + 1]
-                shape_ok = b.is_title or (b.is_upper and len(b.text) >= 6)
-                if shape_ok and b.is_alpha and self._is_namey(doc, b):
-                    out.append(_Cand(b.i, b.i + 1, "brand", _PRIO["brand"]))
+            if end + 2 < n and text_of[end] == "(" and text_of[end + 2] == ")":
+                b = end + 1
+                word = text_of[b]
+                shape_ok = word.istitle() or (word.isupper() and len(word) >= 6)
+                if shape_ok and word.isalpha() and self._is_namey(doc, b):
+                    out.append(_Cand(b, b + 1, "brand", _PRIO["brand"]))
             j = self._name_before_alias_cue(doc, c.start)
             if j is not None:
                 out.append(_Cand(j, j + 1, "brand", _PRIO["brand"]))
-        # "the weight-loss drug Xyzza": a drug noun right before an unknown name.
-        for i in range(1, len(doc) - 1):
-            if doc.lower[i] not in self.drug_nouns:
+        return out
+
+    def _after_drug_noun(self, doc: _Table) -> list[_Cand]:
+        """A drug noun right before an unknown name: "the weight-loss drug Xyzza"."""
+        out: list[_Cand] = []
+        text_of, lower = doc.text_of, doc.lower
+        n = len(doc)
+        for i in doc.positions(self.drug_nouns):
+            if not (1 <= i < n - 1) or not text_of[i].islower():
                 continue
-            tok = doc[i]
-            if not tok.is_lower:
-                continue
-            b = doc[tok.i + 1]
-            nxt = doc[b.i + 1] if b.i + 1 < len(doc) else None
+            b = i + 1
+            word = text_of[b]
+            nxt = text_of[b + 1] if b + 1 < n else None
             if (
-                b.is_alpha
-                and len(b) >= 4
-                and b.text[0].isupper()
-                and not b.is_upper
+                word.isalpha()
+                and len(word) >= 4
+                and word[0].isupper()
+                and not word.isupper()
                 and self._is_namey(doc, b)
-                and b.lower_ not in self.run_stop
-                and (nxt is None or not (nxt.text[:1].isupper() or nxt.text == "'s"))
-                and (nxt is None or nxt.lower_ not in self.not_brand_followers)
+                and lower[b] not in self.run_stop
+                and (nxt is None or not (nxt[:1].isupper() or nxt == "'s"))
+                and (nxt is None or lower[b + 1] not in self.not_brand_followers)
             ):
-                out.append(_Cand(b.i, b.i + 1, "brand", _PRIO["brand"]))
-        # "its 9-valent HPV vaccine, Zervacin 9, was approved": a name in apposition.
-        for i in range(len(doc) - 3):
-            if doc.lower[i] != "vaccine" or doc.text_of[i + 1] != ",":
+                out.append(_Cand(b, b + 1, "brand", _PRIO["brand"]))
+        return out
+
+    def _vaccine_apposition(self, doc: _Table) -> list[_Cand]:
+        """A name in apposition to a valent vaccine: "its 9-valent HPV vaccine, Zervacin 9, was"."""
+        out: list[_Cand] = []
+        text_of, lower = doc.text_of, doc.lower
+        n = len(doc)
+        for i in doc.positions(_ONE_VACCINE):
+            if i >= n - 3 or text_of[i + 1] != ",":
                 continue
-            tok = doc[i]
-            if not any("valent" in t.lower_ for t in doc[max(0, tok.i - 5) : tok.i]):
+            if not any("valent" in w for w in lower[max(0, i - 5) : i]):
                 continue
-            b = doc[tok.i + 2]
-            e = b.i + 1
-            if e < len(doc) and doc[e].like_num:
+            b = i + 2
+            e = b + 1
+            if e < n and doc[e].like_num:
                 e += 1
-            if b.is_alpha and self._is_namey(doc, b) and e < len(doc) and doc[e].text in {",", "."}:
-                out.append(_Cand(b.i, e, "brand", _PRIO["brand"]))
-        # "marketed as X", "under the brand name X".
-        for i in range(1, len(doc)):
-            if not doc.text_of[i][:1].isupper():
-                continue  # the first test of _is_namey, without making the Token
-            tok = doc[i]
             if (
-                tok.i > 0
-                and self._is_namey(doc, tok)
-                and tok.is_alpha
-                and self.brand_intro.search(text, max(0, tok.idx - 60), tok.idx)
+                text_of[b].isalpha()
+                and self._is_namey(doc, b)
+                and e < n
+                and text_of[e] in {",", "."}
             ):
-                out.append(_Cand(tok.i, tok.i + 1, "brand", _PRIO["brand"]))
+                out.append(_Cand(b, e, "brand", _PRIO["brand"]))
+        return out
+
+    def _after_brand_cue(self, doc: TokenTable) -> list[_Cand]:
+        """A name after a brand cue: "marketed as X", "under the brand name X".
+
+        The cue regex is tried only before tokens that have one of its key words
+        (``brand_intro_keywords_regex``) in the 60 characters before them; every
+        cue contains one, so the rest could never match.
+        """
+        text, idx, text_of = doc.text, doc.idx, doc.text_of
+        near: set[int] = set()
+        for start in _keyword_starts(text, self.brand_keywords):
+            # Tokens whose 60-character look-back window holds the key word.
+            lo = bisect_right(idx, start)
+            hi = bisect_right(idx, start + 60)
+            near.update(range(max(lo, 1), hi))
+        out: list[_Cand] = []
+        for i in sorted(near):
+            if (
+                self._is_namey(doc, i)
+                and text_of[i].isalpha()
+                and self.brand_intro.search(text, max(0, idx[i] - 60), idx[i])
+            ):
+                out.append(_Cand(i, i + 1, "brand", _PRIO["brand"]))
         return out
 
     def _name_before_alias_cue(self, doc: TokenTable, start: int) -> int | None:
@@ -1181,28 +1416,39 @@ class DrugFinder:
             j -= 1
         if j < 0 or not _BEFORE_CUE.fullmatch(text, doc.idx[j] + len(doc.text_of[j]), cue.start()):
             return None
-        tok = doc[j]
-        if tok.is_title and tok.is_alpha and len(tok) >= 4 and self._is_namey(doc, tok):
+        word = doc.text_of[j]
+        if word.istitle() and word.isalpha() and len(word) >= 4 and self._is_namey(doc, j):
             return j
         return None
 
     def _extend_dosage(self, doc: TokenTable, end: int) -> int:
-        """End of the dosage-form phrase that follows a name ending at ``end``."""
-        if end >= len(doc) or doc.lower[end] not in self.dosage_first:
+        """End of the dosage-form phrase that follows a name ending at ``end``.
+
+        Only the forms that start with the word at ``end`` are compared, in the
+        order of ``self.dosage`` (longest first), so the first match is the one
+        a scan of every form would find.
+        """
+        if end >= len(doc):
             return end
-        for form in self.dosage:
+        forms = self.dosage_by_first.get(doc.lower[end])
+        if forms is None:
+            return end
+        for form in forms:
             n = len(form)
             if end + n <= len(doc) and tuple(doc.lower[end : end + n]) == form:
                 return end + n
         return end
 
-    def _dosage_ending_at(
-        self, doc: TokenTable, last: int, forms: Sequence[tuple[str, ...]]
-    ) -> int | None:
-        """Start of the longest of ``forms`` ending with token ``last``."""
-        if doc.lower[last] not in self.dosage_last:
+    def _title_form_ending_at(self, doc: TokenTable, last: int) -> int | None:
+        """Start of the longest of ``title_forms`` ending with token ``last``.
+
+        Only the forms that end with the word at ``last`` are compared, in the
+        order of ``title_forms``; a word that ends no dosage form ends no title form.
+        """
+        low = doc.lower[last]
+        if low not in self.dosage_last:
             return None
-        for form in forms:
+        for form in self.title_by_last.get(low, ()):
             n = len(form)
             s = last - n + 1
             if s >= 0 and tuple(doc.lower[s : last + 1]) == form:
@@ -1310,13 +1556,11 @@ class DrugFinder:
             and species.lower_ not in self.brand_stop
         )
 
-    def _vaccines(self, doc: TokenTable, sent_ids: list[int]) -> list[_Cand]:
+    def _vaccines(self, doc: _Table, sent_ids: list[int]) -> list[_Cand]:
         """Named vaccines: a Title-case name with a valency, conjugate, recombinant or
         pathogen word, or a lower-case one with a stated valency."""
         out: list[_Cand] = []
-        for i, low in enumerate(doc.lower):
-            if low not in {"vaccine", "vaccines"}:
-                continue
+        for i in doc.positions(_VACCINE):
             tok = doc[i]
             if tok.text[0].isupper():
                 s = self._run_start(doc, i, sent_ids, vaccine=True)
@@ -1371,17 +1615,15 @@ class DrugFinder:
                 out.append(_Cand(start, i + 1, "vaccine", _PRIO["vaccine"]))
         return out
 
-    def _products(self, doc: TokenTable, sent_ids: list[int], cores: list[_Cand]) -> list[_Cand]:
+    def _products(self, doc: _Table, sent_ids: list[int], cores: list[_Cand]) -> list[_Cand]:
         """Title-case product names ending in a dosage form: "Children's Xiaochaihu Granules"."""
         out: list[_Cand] = []
         core_tokens = {k for c in cores for k in range(c.start, c.end)}
-        for i, low in enumerate(doc.lower):
-            if low not in self.dosage_last:
-                continue  # _dosage_ending_at would find no form here
+        for i in doc.positions(self.dosage_last):  # elsewhere _dosage_ending_at finds no form
             tok = doc[i]
             if not tok.is_title:
                 continue
-            s_form = self._dosage_ending_at(doc, tok.i, self.title_forms)
+            s_form = self._title_form_ending_at(doc, tok.i)
             if s_form is None or not all(t.is_title or not t.is_alpha for t in doc[s_form : tok.i]):
                 continue
             if tok.i + 1 < len(doc) and doc[tok.i + 1].is_title:
@@ -1396,7 +1638,7 @@ class DrugFinder:
             out.append(_Cand(s, tok.i + 1, "product", _PRIO["product"]))
         return out
 
-    def _trial_objects(self, doc: TokenTable, sent_ids: list[int]) -> list[_Cand]:
+    def _trial_objects(self, doc: _Table, sent_ids: list[int]) -> list[_Cand]:
         """What a trial tests: "a Phase 3 trial for NeuVax", "a trial of Folate Binding Protein-E39".
 
         Only names shaped like products are taken (an inner capital, or a
@@ -1405,8 +1647,8 @@ class DrugFinder:
         """
         out: list[_Cand] = []
         n = len(doc)
-        for i, low in enumerate(doc.lower):
-            if low not in self.trial_words or i + 2 >= n:
+        for i in doc.positions(self.trial_words):
+            if i + 2 >= n:
                 continue
             if doc.lower[i + 1] not in self.trial_preps:
                 continue
@@ -1492,36 +1734,33 @@ class DrugFinder:
             for c in cands
             if c.kind in {"brand", "acronym", "code", "camel", "inn"} and c.end - c.start == 1
         }
-        out: list[_Cand] = []
-        if not forms:
-            return out
-        for i, word in enumerate(doc.text_of):
-            kind = forms.get(word)
-            if kind is not None:
-                out.append(_Cand(i, i + 1, kind, _PRIO[kind]))
-        return out
+        return [
+            _Cand(i, i + 1, forms[doc.text_of[i]], _PRIO[forms[doc.text_of[i]]])
+            for i in _positions(doc.text_of, forms)
+        ]
 
     def _propagate_products(self, doc: TokenTable, products: list[_Cand]) -> list[_Cand]:
         """The one-word name alone: "Mizorb" after "Mizorb Monoclonal Antibody Injection"."""
         names: set[str] = set()
         for c in products:
-            s_form = self._dosage_ending_at(doc, c.end - 1, self.title_forms)
+            s_form = self._title_form_ending_at(doc, c.end - 1)
             if s_form is not None and s_form - c.start == 1 and doc[c.start].is_alpha:
                 names.add(doc[c.start].text)
         return [
             _Cand(i, i + 1, "brand", _PRIO["brand"])
-            for i, word in enumerate(doc.text_of)
-            if word in names and not self._before_company_word(doc, i + 1)
+            for i in _positions(doc.text_of, names)
+            if not self._before_company_word(doc, i + 1)
         ]
 
     # -- putting them together ------------------------------------------
 
     def find(self, spacy_doc: Doc) -> list[Span]:
         sent_ids = _sentence_ids(spacy_doc)
-        doc = TokenTable(spacy_doc)
+        doc = _Table(spacy_doc, sent_ids, self.trigger_words)
         inns = self._not_names(doc, self._inns(doc))
-        cores = self._gazetteer(doc) + inns + self._appositive_inns(doc, sent_ids)
-        cores += self._insulins(doc) + self._appositive_names(doc, sent_ids)
+        appositions = self._appositions(doc)
+        cores = self._gazetteer(doc) + inns + self._appositive_inns(doc, sent_ids, appositions)
+        cores += self._insulins(doc) + self._appositive_names(doc, sent_ids, appositions)
         cores += self._codes(doc, sent_ids, cores)
         cores += self._trial_objects(doc, sent_ids)
         cands = cores + self._brands(doc, cores, sent_ids)
