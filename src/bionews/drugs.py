@@ -24,6 +24,7 @@ from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
+from itertools import accumulate, compress
 from typing import Any
 
 import numpy as np
@@ -345,8 +346,12 @@ def _clause_break() -> re.Pattern[str]:
     return re.compile(patterns()["clause_breaks_regex"])
 
 
+@lru_cache(maxsize=8192)
 def _own_modality(name: str) -> str | None:
-    """Modality stated by the name itself: an INN stem, a gazetteer tag, a product word."""
+    """Modality stated by the name itself: an INN stem, a gazetteer tag, a product word.
+
+    Memoised: an article names a drug several times, and news repeats names.
+    """
     stems = inn_stems()
     low = name.lower()
     forms, _ = _gaz_keys()
@@ -386,8 +391,93 @@ def _split_targets(t: str) -> list[str]:
     return [t]
 
 
+@lru_cache(maxsize=1)
+def _target_blacklist() -> frozenset[str]:
+    return frozenset(t.upper() for t in patterns()["target_blacklist"])
+
+
+@lru_cache(maxsize=1)
+def _cue_keywords() -> tuple[tuple[tuple[str, ...], ...], tuple[tuple[str, ...], ...]]:
+    """Key words of the modality cues and of the target cues (see drug_patterns.json)."""
+    p = patterns()
+    mods = tuple(tuple(k) for k in p["modality_cue_keywords"])
+    targets = tuple(tuple(k) for k in p["target_cue_keywords"])
+    if len(mods) != len(p["modality_cues"]) or len(targets) != len(p["target_cue_templates"]):
+        raise ValueError("drug_patterns.json: one keyword list per cue")
+    return mods, targets
+
+
+# Characters that a case-insensitive regex matches to an ASCII letter but whose
+# str.lower() holds no such letter in their place ("ı" to "i", "ſ" to "s", and
+# "İ", which lower-cases to two characters).
+_CASE_FOLD_TRAPS = ("ı", "ſ", "İ")
+
+
+def _has_keyword(low: str, keywords: Sequence[str]) -> bool:
+    return any(k in low for k in keywords)
+
+
+# (rank, start, end, modality) of the modality cues in one window, and (rank,
+# start, end, group-1 start, group-1 end, group-1 text) of the target cues.
+_ModCues = list[tuple[int, int, int, str]]
+_TargetCues = list[tuple[int, int, int, int, int, str]]
+
+
+class _WindowCues:
+    """The cue matches of one sentence window, each kind scanned when first asked for.
+
+    A cue regex runs only when the window holds one of its key words
+    (:func:`_cue_keywords`): the cue regexes are case-insensitive alternations
+    that try every character, a substring test is a C scan.
+    """
+
+    __slots__ = ("_low", "_mods", "_targets", "s0", "s1", "text")
+
+    def __init__(self, text: str, s0: int, s1: int) -> None:
+        self.text, self.s0, self.s1 = text, s0, s1
+        window = text[s0:s1]
+        # None: test no key word (a character a regex folds unlike str.lower()).
+        self._low: str | None = (
+            None if any(c in window for c in _CASE_FOLD_TRAPS) else window.lower()
+        )
+        self._mods: _ModCues | None = None
+        self._targets: _TargetCues | None = None
+
+    def _may_match(self, keywords: Sequence[str]) -> bool:
+        return self._low is None or _has_keyword(self._low, keywords)
+
+    def modality_cues(self) -> _ModCues:
+        """The modality cue matches, cue by cue, left to right."""
+        if self._mods is None:
+            words, _ = _cue_keywords()
+            self._mods = [
+                (rank, m.start(), m.end(), mod)
+                for rank, (rx, mod) in enumerate(_modality_cues())
+                if self._may_match(words[rank])
+                for m in rx.finditer(self.text, self.s0, self.s1)
+            ]
+        return self._mods
+
+    def target_cues(self) -> _TargetCues:
+        """The target cue matches, cue by cue, left to right."""
+        if self._targets is None:
+            _, words = _cue_keywords()
+            self._targets = [
+                (rank, m.start(), m.end(), m.start(1), m.end(1), m.group(1))
+                for rank, rx in enumerate(_target_cues())
+                if self._may_match(words[rank])
+                for m in rx.finditer(self.text, self.s0, self.s1)
+            ]
+        return self._targets
+
+
 def describe(
-    text: str, start: int, end: int, *, others: Sequence[tuple[int, int]] = ()
+    text: str,
+    start: int,
+    end: int,
+    *,
+    others: Sequence[tuple[int, int]] = (),
+    cue_cache: dict[tuple[int, int], _WindowCues] | None = None,
 ) -> tuple[str | None, list[str]]:
     """Modality and targets of the drug named at ``text[start:end]``.
 
@@ -395,6 +485,9 @@ def describe(
     otherwise the nearest cue in the same sentence, so that in "PD-1 inhibitor
     camrelizumab and VEGFR inhibitor apatinib" each drug gets its own target.
     A cue beyond another drug mention (``others``) belongs to that drug instead.
+
+    ``cue_cache`` (window -> its cue matches) lets the mentions of one text that
+    share a sentence scan it once; it must belong to this ``text`` only.
     """
     s0, s1 = _sentence_window(text, start, end)
     max_gap = 90
@@ -415,26 +508,30 @@ def describe(
             return None
         return hi - lo
 
+    cues = cue_cache.get((s0, s1)) if cue_cache is not None else None
+    if cues is None:
+        cues = _WindowCues(text, s0, s1)
+        if cue_cache is not None:
+            cue_cache[(s0, s1)] = cues
+
     modality = _own_modality(text[start:end])
     if modality is None:
         best: tuple[int, int] | None = None
-        for rank, (rx, mod) in enumerate(_modality_cues()):
-            for m in rx.finditer(text, s0, s1):
-                g = gap(m.start(), m.end())
-                if g is not None and (best is None or (g, rank) < best):
-                    best, modality = (g, rank), mod
+        for rank, a, b, mod in cues.modality_cues():
+            g = gap(a, b)
+            if g is not None and (best is None or (g, rank) < best):
+                best, modality = (g, rank), mod
 
-    blacklist = {t.upper() for t in patterns()["target_blacklist"]}
+    blacklist = _target_blacklist()
     best_t: tuple[int, int] | None = None
     targets: list[str] = []
-    for rank, rx in enumerate(_target_cues()):
-        for m in rx.finditer(text, s0, s1):
-            g = gap(m.start(), m.end())
-            if g is None or (best_t is not None and (g, rank) >= best_t):
-                continue
-            found = [t for t in _split_targets(m.group(1)) if t.upper() not in blacklist]
-            if found and not (m.start(1) < end and start < m.end(1)):
-                best_t, targets = (g, rank), found
+    for rank, a, b, a1, b1, group in cues.target_cues():
+        g = gap(a, b)
+        if g is None or (best_t is not None and (g, rank) >= best_t):
+            continue
+        found = [t for t in _split_targets(group) if t.upper() not in blacklist]
+        if found and not (a1 < end and start < b1):
+            best_t, targets = (g, rank), found
     return modality, targets
 
 
@@ -528,30 +625,63 @@ def _keyword_starts(text: str, words: Sequence[str]) -> list[int]:
     return out
 
 
-# Orth hash -> (text, lower-case form) of the words seen in this process. spaCy
-# decodes a fresh str from its StringStore on every lookup; news vocabulary is
-# small and repetitive, so most words of a Doc are already here. The hash is a
-# hash of the string alone (the same in every Vocab). Bounded: a full table is
-# replaced by an empty one.
-_WORDS: dict[int, tuple[str, str]] = {}
+# Orth hash -> text and orth hash -> lower-case form of the words seen in this
+# process. spaCy decodes a fresh str from its StringStore on every lookup; news
+# vocabulary is small and repetitive, so most words of a Doc are already here.
+# The hash is a hash of the string alone (the same in every Vocab). Bounded: a
+# full pair of tables is replaced by an empty pair.
+_WORDS: tuple[dict[int, str], dict[int, str]] = ({}, {})
 _WORDS_MAX = 100_000
 _INN_MEMO_MAX = 100_000
 
 
-def _word_strings(doc: Doc, orth: list[int]) -> list[tuple[str, str]]:
-    """(text, lower-case form) of every token, from the orth hashes of ``doc``."""
+def _word_strings(doc: Doc, orth: list[int]) -> tuple[list[str], list[str]]:
+    """Text and lower-case form of every token, from the orth hashes of ``doc``.
+
+    The lower-case form is ``str.lower()`` of the text, which is how spaCy
+    makes ``Token.lower_``.
+    """
     global _WORDS
-    table = _WORDS
-    pairs = list(map(table.get, orth))
-    if not all(pairs):  # a word not seen yet (None); every pair itself is truthy
-        if len(table) > _WORDS_MAX:
-            table = _WORDS = {}
+    texts, lowers = _WORDS
+    text_of = list(map(texts.get, orth))
+    lower = list(map(lowers.get, orth))
+    if not (all(text_of) and all(lower)):  # a word not seen yet (None)
+        if len(texts) > _WORDS_MAX:
+            texts, lowers = _WORDS = ({}, {})
         strings = doc.vocab.strings
         for i, h in enumerate(orth):
-            if pairs[i] is None:
+            if text_of[i] is None or lower[i] is None:
                 w = strings[h]
-                pairs[i] = table[h] = (w, w.lower())
-    return pairs  # type: ignore[return-value]
+                text_of[i], lower[i] = w, w.lower()
+                texts[h], lowers[h] = w, lower[i]
+    return text_of, lower  # type: ignore[return-value]
+
+
+_NON_SPACE_RUN = re.compile(r"\S*")
+
+
+def _finditer_in(
+    rx: re.Pattern[str], text: str, windows: Sequence[tuple[int, int]]
+) -> Iterable[re.Match[str]]:
+    """``rx.finditer(text)`` for a pattern whose every match lies inside one of
+    ``windows`` (disjoint, ascending, each ending at whitespace or the end of the
+    text): the same matches, scanning only the windows.
+
+    Each window is searched from where the last match ended, as ``finditer``
+    does; a look-behind sees the text before a window, and a window's end is a
+    space (or the text's end), which a match cannot cross or see differently.
+    """
+    last = 0
+    for a, b in windows:
+        for m in rx.finditer(text, max(a, last), b):
+            last = m.end()
+            yield m
+
+
+def _any_between(starts: list[int], lo: int, hi: int) -> bool:
+    """Whether one of the ascending offsets ``starts`` is in ``[lo, hi)``."""
+    k = bisect_left(starts, lo)
+    return k < len(starts) and starts[k] < hi
 
 
 class _Table(TokenTable):
@@ -564,26 +694,40 @@ class _Table(TokenTable):
     found in one pass, so a rule visits only the tokens of its trigger words.
     """
 
-    __slots__ = ("_indexed", "_where", "sent_ids")
+    __slots__ = ("_indexed", "_keywords", "_where", "sent_ids")
 
-    def __init__(self, doc: Doc, sent_ids: list[int], indexed: AbstractSet[str]) -> None:
+    def __init__(self, doc: Doc, indexed: AbstractSet[str]) -> None:
         # The attributes of TokenTable.__init__, read faster.
         self.doc = doc
         self.text = doc_text(doc)
         n = len(doc)
-        orth, idx = doc.to_array([ORTH, IDX]).T.tolist() if n else ([], [])
-        texts, lowers = zip(*_word_strings(doc, orth), strict=True) if n else ((), ())
-        self.text_of: list[str] = list(texts)
-        self.lower: list[str] = list(lowers)
-        self.idx: list[int] = idx
+        annotated = doc.has_annotation("SENT_START")
+        if n == 0:
+            orth: list[int] = []
+            idx: list[int] = []
+            starts: list[int] = []
+        elif annotated:
+            orth, idx, starts = doc.to_array([ORTH, IDX, SENT_START]).T.tolist()
+        else:
+            orth, idx = doc.to_array([ORTH, IDX]).T.tolist()
+        self.text_of, self.lower = _word_strings(doc, orth)
+        self.idx = idx
         self._toks = [None] * n
-        self.sent_ids = sent_ids
+        self.sent_ids = _sentence_numbers(starts) if annotated and n else _sentence_ids(doc)
         self._indexed = indexed
         where: dict[str, list[int]] = {}
         lower = self.lower
-        for i in [i for i, w in enumerate(lower) if w in indexed]:
+        for i in compress(range(n), map(indexed.__contains__, lower)):
             where.setdefault(lower[i], []).append(i)
         self._where = where
+        self._keywords: dict[tuple[str, ...], list[int]] = {}
+
+    def keyword_starts(self, words: tuple[str, ...]) -> list[int]:
+        """Ascending :func:`_keyword_starts` of ``words`` in the text, found once per Doc."""
+        found = self._keywords.get(words)
+        if found is None:
+            found = self._keywords[words] = sorted(_keyword_starts(self.text, words))
+        return found
 
     def positions(self, words: AbstractSet[str]) -> list[int]:
         """Ascending indices of the tokens whose lower-case form is in ``words``."""
@@ -624,6 +768,17 @@ def _offsets(items: Iterable[Any] | None) -> list[tuple[int, int]]:
         if isinstance(s, int) and isinstance(e, int):
             out.append((s, e))
     return out
+
+
+def _sentence_numbers(starts: list[int]) -> list[int]:
+    """Sentence number of every token from its SENT_START value (1 opens a
+    sentence); tokens before the first opening count as sentence 0. The same as
+    :func:`_sentence_ids` on an annotated Doc, from an array already read."""
+    ids = list(accumulate(map((1).__eq__, starts), initial=-1))
+    del ids[0]
+    if starts[0] != 1:
+        ids = [max(0, k) for k in ids]
+    return ids
 
 
 def _sentence_ids(doc: Doc) -> list[int]:
@@ -682,6 +837,8 @@ class DrugFinder:
         self.code_rx = re.compile(p["code_regex"])
         self.code_paren_rx = re.compile(p["code_paren_regex"])
         self.short_code_rx = re.compile(p["short_code_regex"])
+        self.code_anchor = re.compile(p["code_anchor_regex"])
+        self.code_anchor_back = int(p["code_anchor_back"])
         self.code_intro = frozenset(p["code_intro_words"])
         self.apposition_heads = frozenset(p["code_apposition_heads"])
         self.apposition_stops = frozenset(p["code_apposition_stops"])
@@ -726,6 +883,7 @@ class DrugFinder:
         self.brand_intro = re.compile(p["brand_intro_regex"])
         self.brand_keywords = tuple(p["brand_intro_keywords"])
         self.alias_intro = re.compile(p["alias_intro_regex"])
+        self.alias_keywords = tuple(p["alias_intro_keywords"])
         self.brand_stop = frozenset(p["brand_stopwords"])
         self.brand_after = frozenset(p["brand_after_stopwords"])
         self.company_words = frozenset(p["company_words"])
@@ -891,7 +1049,8 @@ class DrugFinder:
         found: list[tuple[Span, bool]] = []
         n = len(doc)
         context = doc.positions(self.context_words)
-        for m in self.code_rx.finditer(doc.text):
+        windows = self._code_windows(doc.text)
+        for m in _finditer_in(self.code_rx, doc.text, windows):
             span = self._code_span(doc, m)
             if span is None:
                 continue
@@ -909,7 +1068,7 @@ class DrugFinder:
                 w in {"and", "or", ",", "/", "("} for w in doc.lower[span.start - 2 : span.end + 2]
             )
             found.append((span, about_drugs or listed))
-        for m in self.short_code_rx.finditer(doc.text):
+        for m in _finditer_in(self.short_code_rx, doc.text, windows):
             span = self._code_span(doc, m)
             if span is not None:
                 found.append((span, self._introduced_as_drug(doc, sent_ids, span.start, span.end)))
@@ -918,6 +1077,28 @@ class DrugFinder:
         return [
             _Cand(sp.start, sp.end, "code", _PRIO["code"]) for sp, _ in found if sp.text in accepted
         ]
+
+    def _code_windows(self, text: str) -> list[tuple[int, int]]:
+        """Disjoint, ascending character windows that hold every code-shaped match.
+
+        A code (``code_regex``, ``short_code_regex``) has an anchor (a capital
+        letter and a digit side by side) within ``code_anchor_back`` characters
+        of its start and no whitespace, so it lies between ``back`` characters
+        before an anchor and the end of the anchor's run of non-space
+        characters. The anchor regex starts with a character class, which the
+        regex engine skips to quickly; the code regexes start with a look-behind
+        and would try every character of the text.
+        """
+        back = self.code_anchor_back
+        windows: list[tuple[int, int]] = []
+        for g in self.code_anchor.finditer(text):
+            a = max(0, g.start() - back)
+            b = _NON_SPACE_RUN.match(text, g.end()).end()  # type: ignore[union-attr]
+            if windows and a <= windows[-1][1]:
+                windows[-1] = (windows[-1][0], max(windows[-1][1], b))
+            else:
+                windows.append((a, b))
+        return windows
 
     def _sibling_codes(
         self,
@@ -1303,7 +1484,7 @@ class DrugFinder:
                 out.append(_Cand(j, j + 1, "brand", _PRIO["brand"]))
         return out
 
-    def _bracketed_brands(self, doc: TokenTable, cores: list[_Cand]) -> list[_Cand]:
+    def _bracketed_brands(self, doc: _Table, cores: list[_Cand]) -> list[_Cand]:
         """A capitalised word right before a drug in brackets, or in brackets after one,
         or the name an alias cue gives it ("Pelmora, also known as PLM-104")."""
         out: list[_Cand] = []
@@ -1377,7 +1558,7 @@ class DrugFinder:
                 out.append(_Cand(b, e, "brand", _PRIO["brand"]))
         return out
 
-    def _after_brand_cue(self, doc: TokenTable) -> list[_Cand]:
+    def _after_brand_cue(self, doc: _Table) -> list[_Cand]:
         """A name after a brand cue: "marketed as X", "under the brand name X".
 
         The cue regex is tried only before tokens that have one of its key words
@@ -1386,7 +1567,7 @@ class DrugFinder:
         """
         text, idx, text_of = doc.text, doc.idx, doc.text_of
         near: set[int] = set()
-        for start in _keyword_starts(text, self.brand_keywords):
+        for start in doc.keyword_starts(self.brand_keywords):
             # Tokens whose 60-character look-back window holds the key word.
             lo = bisect_right(idx, start)
             hi = bisect_right(idx, start + 60)
@@ -1401,13 +1582,18 @@ class DrugFinder:
                 out.append(_Cand(i, i + 1, "brand", _PRIO["brand"]))
         return out
 
-    def _name_before_alias_cue(self, doc: TokenTable, start: int) -> int | None:
+    def _name_before_alias_cue(self, doc: _Table, start: int) -> int | None:
         """The Title-case word an alias cue gives another name for: "Pelmora" in
-        "Pelmora, also known as PLM-104", when that drug starts at token ``start``."""
+        "Pelmora, also known as PLM-104", when that drug starts at token ``start``.
+
+        The cue regex runs only where one of its key words is in its window.
+        """
         if start < 3:
             return None
         text = doc.text
         pos = doc.idx[start]
+        if not _any_between(doc.keyword_starts(self.alias_keywords), max(0, pos - 40), pos):
+            return None
         cue = self.alias_intro.search(text, max(0, pos - 40), pos)
         if cue is None:
             return None
@@ -1755,8 +1941,8 @@ class DrugFinder:
     # -- putting them together ------------------------------------------
 
     def find(self, spacy_doc: Doc) -> list[Span]:
-        sent_ids = _sentence_ids(spacy_doc)
-        doc = _Table(spacy_doc, sent_ids, self.trigger_words)
+        doc = _Table(spacy_doc, self.trigger_words)
+        sent_ids = doc.sent_ids
         inns = self._not_names(doc, self._inns(doc))
         appositions = self._appositions(doc)
         cores = self._gazetteer(doc) + inns + self._appositive_inns(doc, sent_ids, appositions)
@@ -1778,20 +1964,25 @@ class DrugFinder:
         cands += products + self._propagate_products(doc, products)
         cands += self._acronyms(doc, cands)
 
+        if not cands:
+            return []
         blocked = _offsets(_ext(spacy_doc, "amounts")) + _offsets(_ext(spacy_doc, "stage_mentions"))
         taken = [False] * len(doc)
         chosen: list[Span] = []
         seen: set[tuple[int, int]] = set()
+        idx, text_of = doc.idx, doc.text_of
         for c in sorted(cands, key=lambda c: (-(c.end - c.start), c.prio, c.start)):
             if (c.start, c.end) in seen or any(taken[c.start : c.end]):
                 continue
             seen.add((c.start, c.end))
-            span = Span(spacy_doc, c.start, c.end, label=LABEL)
-            if any(a < span.end_char and span.start_char < b for a, b in blocked):
+            # The Span's start_char and end_char, from the table.
+            start_char = idx[c.start]
+            end_char = idx[c.end - 1] + len(text_of[c.end - 1])
+            if any(a < end_char and start_char < b for a, b in blocked):
                 continue
             for k in range(c.start, c.end):
                 taken[k] = True
-            chosen.append(span)
+            chosen.append(Span(spacy_doc, c.start, c.end, label=LABEL))
         return sorted(chosen, key=lambda s: s.start)
 
     def __call__(self, doc: Doc) -> Doc:
@@ -1810,6 +2001,16 @@ def make_drug_finder(nlp: Language, name: str) -> DrugFinder:
 
 # ---------------------------------------------------------------------------
 # Merging spans into records.
+
+
+@dataclass(frozen=True, slots=True)
+class _Mark:
+    """What the merger reads of a drug Span, read once."""
+
+    start_char: int
+    end_char: int
+    text: str
+    doc: Doc
 
 
 class _Union:
@@ -1855,7 +2056,7 @@ def _intro_regexes() -> tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str]]
 
 
 def _referent(
-    spans: Sequence[Span], before: int, text: str, limit: int = 1000, np_text: str = ""
+    spans: Sequence[_Mark], before: int, text: str, limit: int = 1000, np_text: str = ""
 ) -> int | None:
     """Index of the last drug span ending before offset ``before`` (within ``limit``
     characters): what "the drug" / "the molecule" refers back to.
@@ -1892,7 +2093,7 @@ def _description_fits(description: str, name: str) -> bool:
 
 
 def _join_introduced_names(
-    spans: Sequence[Span], keys: Sequence[str], text: str, uf: _Union
+    spans: Sequence[_Mark], keys: Sequence[str], text: str, uf: _Union
 ) -> None:
     """Join a name to the drug the text introduces it for.
 
@@ -1905,15 +2106,25 @@ def _join_introduced_names(
       drug the sentence refers back to.
     """
     brand_rx, alias_rx, anaphor_rx = _intro_regexes()
+    p = patterns()
+    # The cue regexes run only where one of their key words is in the window.
+    alias_near = sorted(_keyword_starts(text, p["alias_intro_keywords"]))
+    brand_near = sorted(_keyword_starts(text, p["brand_intro_keywords"]))
     for i, s in enumerate(spans):
         lo = max(0, s.start_char - 60)
-        cue = alias_rx.search(text, lo, s.start_char)
+        cue = (
+            alias_rx.search(text, lo, s.start_char)
+            if _any_between(alias_near, lo, s.start_char)
+            else None
+        )
         if cue is not None:
             j = _alias_owner(spans, keys, i, cue.start(), text, anaphor_rx)
             if j is not None:
                 uf.join(i, j)
             continue
-        if not brand_rx.search(text, lo, s.start_char):
+        if not _any_between(brand_near, lo, s.start_char) or not brand_rx.search(
+            text, lo, s.start_char
+        ):
             continue
         s0, s1 = _sentence_window(text, s.start_char, s.end_char)
         near = [
@@ -1944,7 +2155,7 @@ def _pronoun_rx() -> re.Pattern[str]:
 
 
 def _alias_owner(
-    spans: Sequence[Span],
+    spans: Sequence[_Mark],
     keys: Sequence[str],
     i: int,
     cue_start: int,
@@ -1976,7 +2187,7 @@ _COMMA_GAP = re.compile(r"\s*,\s*")
 
 
 def _owner_named_after(
-    spans: Sequence[Span],
+    spans: Sequence[_Mark],
     keys: Sequence[str],
     i: int,
     cue_start: int,
@@ -2018,12 +2229,15 @@ def merge_drugs(spans: list[Span]) -> list[Drug]:
     A gazetteer descriptor ("9-valent HPV vaccine") joins its brand only when the
     brand itself is named in the article.
     """
-    spans = sorted(spans, key=lambda s: s.start_char)
-    n = len(spans)
+    # A Span computes its offsets and text from its tokens on every access:
+    # read them once.
+    marks = [_Mark(s.start_char, s.end_char, s.text, s.doc) for s in spans]
+    marks.sort(key=lambda s: s.start_char)
+    n = len(marks)
     if n == 0:
         return []
-    text = doc_text(spans[0].doc)
-    keys = [drug_key(s.text) for s in spans]
+    text = doc_text(marks[0].doc)
+    keys = [drug_key(s.text) for s in marks]
     uf = _Union(n)
     form_keys, desc_keys = _gaz_keys()
 
@@ -2049,7 +2263,7 @@ def merge_drugs(spans: list[Span]) -> list[Drug]:
             descriptor[i] = True
 
     for i in range(n - 1):
-        a, b = spans[i], spans[i + 1]
+        a, b = marks[i], marks[i + 1]
         if _OPEN_BETWEEN.match(text[a.end_char : b.start_char]) and _CLOSE_AFTER.match(
             text[b.end_char : b.end_char + 3]
         ):
@@ -2059,7 +2273,7 @@ def merge_drugs(spans: list[Span]) -> list[Drug]:
     # quadrivalent flu vaccine": a generic vaccine description in apposition to
     # the product's name, before or after it.
     for i in range(n - 1):
-        a, b = spans[i], spans[i + 1]
+        a, b = marks[i], marks[i + 1]
         gap = text[a.end_char : b.start_char]
         if (
             gap == ", "
@@ -2072,22 +2286,23 @@ def merge_drugs(spans: list[Span]) -> list[Drug]:
             uf.join(i, i + 1)
             descriptor[i + 1] = True
 
-    _join_introduced_names(spans, keys, text, uf)
+    _join_introduced_names(marks, keys, text, uf)
 
     groups: dict[int, list[int]] = {}
     for i in range(n):
         groups.setdefault(uf.find(i), []).append(i)
 
-    all_offsets = [(s.start_char, s.end_char) for s in spans]
+    all_offsets = [(s.start_char, s.end_char) for s in marks]
+    cue_cache: dict[tuple[int, int], _WindowCues] = {}
     drugs: list[Drug] = []
     for members in sorted(groups.values(), key=lambda m: m[0]):
         named = [i for i in members if not descriptor[i]] or members
-        name_i = max(named, key=lambda i: (len(spans[i].text), -i))
-        name = spans[name_i].text
+        name_i = max(named, key=lambda i: (len(marks[i].text), -i))
+        name = marks[name_i].text
         aliases: list[str] = []
         seen = {name.casefold()}
         for i in members:
-            t = spans[i].text
+            t = marks[i].text
             if t.casefold() not in seen:
                 seen.add(t.casefold())
                 aliases.append(t)
@@ -2096,7 +2311,9 @@ def merge_drugs(spans: list[Span]) -> list[Drug]:
         modality: str | None = None
         targets: list[str] = []
         for i in sorted(members, key=lambda i: (i != name_i, i)):
-            mod, tg = describe(text, spans[i].start_char, spans[i].end_char, others=others)
+            mod, tg = describe(
+                text, marks[i].start_char, marks[i].end_char, others=others, cue_cache=cue_cache
+            )
             modality = modality or mod
             for t in tg:
                 if t not in targets:
@@ -2108,7 +2325,7 @@ def merge_drugs(spans: list[Span]) -> list[Drug]:
                 modality=modality,  # type: ignore[arg-type]
                 targets=targets,
                 mentions=[
-                    Mention(start=spans[i].start_char, end=spans[i].end_char, text=spans[i].text)
+                    Mention(start=marks[i].start_char, end=marks[i].end_char, text=marks[i].text)
                     for i in members
                 ],
             )
