@@ -316,7 +316,12 @@ def drug_key(name: str) -> str:
 # ---------------------------------------------------------------------------
 # Modality and targets from context.
 
-_SENT_BREAK = re.compile(r"\n|[.!?][\"”’)]?\s+(?=[A-Z\"“(])")
+# A sentence break: a newline, or a full stop (question/exclamation mark), an
+# optional closing quote or bracket and whitespace before a capital, quote or
+# bracket. Written to start with one character class, "\n|[.!?]..." in effect,
+# because the regex engine skips quickly to a leading class and tries a
+# leading alternation at every character.
+_SENT_BREAK = re.compile(r"[\n.!?](?:(?<=\n)|(?<=[.!?])[\"”’)]?\s+(?=[A-Z\"“(]))")
 
 
 def _sentence_window(text: str, start: int, end: int) -> tuple[int, int]:
@@ -631,8 +636,8 @@ def _keyword_starts(text: str, words: Sequence[str]) -> list[int]:
 # The hash is a hash of the string alone (the same in every Vocab). Bounded: a
 # full pair of tables is replaced by an empty pair.
 _WORDS: tuple[dict[int, str], dict[int, str]] = ({}, {})
-_WORDS_MAX = 100_000
-_INN_MEMO_MAX = 100_000
+_WORDS_MAX = 20_000
+_INN_MEMO_MAX = 20_000
 
 
 def _word_strings(doc: Doc, orth: list[int]) -> tuple[list[str], list[str]]:
