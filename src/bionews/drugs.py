@@ -136,7 +136,9 @@ class InnStems:
         return None
 
 
-@lru_cache(maxsize=200_000)
+# Bounded like the other per-word memos: a long run meets new words without end, and
+# a cache that keeps them all grows with every page of a long run.
+@lru_cache(maxsize=20_000)
 def _stem_modality(stems: InnStems, word: str) -> str | None:
     return stems._modality(word)
 
