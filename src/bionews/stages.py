@@ -34,7 +34,7 @@ import re
 from bisect import bisect_left, bisect_right, insort
 from collections.abc import Sequence
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from importlib import resources
 from re import _constants as _C  # type: ignore[attr-defined]
 from re import _parser  # type: ignore[attr-defined]
@@ -49,6 +49,13 @@ from .tokens import doc_text
 # No break after a two-letter abbreviation: "received U.S. FDA approval" is one sentence.
 _SENTENCE_BREAK = re.compile(
     r"\n+|(?<=[.!?])(?<![A-Z]\.[A-Z]\.)[\"”’')\]]*\s+(?=[\"“‘(\[]?[A-Z0-9])"
+)
+# The same breaks (the same match ends), found faster: it opens with the newline
+# or the stop itself, so the engine jumps between those characters instead of
+# trying the lookbehinds at every position. A stop right before a newline is
+# left to the newline, as the plain form does.
+_SENTENCE_BREAK_SCAN = re.compile(
+    r"[\n.!?](?:(?<=\n)\n*|(?<=[.!?])(?!\n)(?<![A-Z]\.[A-Z]\.)[\"”’')\]]*\s+(?=[\"“‘(\[]?[A-Z0-9]))"
 )
 _CLAUSE_BREAK = re.compile(r";\s*")
 _ADJACENT = re.compile(r"[\s\-–]*(?:[\w\-]+[\s\-]+)?")
@@ -173,21 +180,32 @@ def _vocab() -> _Vocab:
 # Each rule is a case-blind regex opening with a word boundary, and the engine
 # tries every one of them at every position of the page: the rule scans cost
 # twice the tokenizer. All rules are run instead from one scan over word starts:
-# a rule is tried only where the word's first two characters are ones its
-# matches can open with, read off the parsed pattern (the first character alone
-# where the pattern does not tell). Per rule this visits every position where a
-# match can start, in order, so it finds exactly what ``finditer`` finds.
+# a rule is tried only where the word's first characters are ones its matches
+# can open with, read off the parsed pattern (the first character alone where
+# the pattern does not tell), and only where it matches (see "candidates"). Per
+# rule this visits every position where a match can start, in order, so it
+# finds exactly what ``finditer`` finds.
+
+
+# What ``\s`` matches in a str pattern (test_speed_stages checks this against
+# every code point): openings such as "in " must tell "in the clinic" from "into".
+_WHITESPACE = frozenset(
+    "\t\n\x0b\x0c\r\x1c\x1d\x1e\x1f \x85\xa0\u1680\u2000\u2001\u2002\u2003\u2004\u2005"
+    "\u2006\u2007\u2008\u2009\u200a\u2028\u2029\u202f\u205f\u3000"
+)
 
 
 def _set_chars(members: Any) -> set[str] | None:
-    """The characters of a parsed ``[...]`` set; None for ``\\s``, ``\\w``, negated
-    or huge sets (too many characters to dispatch on)."""
+    r"""The characters of a parsed ``[...]`` set; None for ``\w``, negated or huge
+    sets (too many characters to dispatch on)."""
     chars: set[str] = set()
     for kind, arg in members:
         if kind is _C.LITERAL:
             chars.add(chr(arg))
         elif kind is _C.RANGE and arg[1] - arg[0] < 256:
             chars.update(chr(c) for c in range(arg[0], arg[1] + 1))
+        elif kind is _C.CATEGORY and arg is _C.CATEGORY_SPACE:
+            chars |= _WHITESPACE
         else:
             return None
     return chars
@@ -232,12 +250,21 @@ def _first_chars(items: Any) -> tuple[frozenset[str] | None, bool]:
     return frozenset(chars), True
 
 
-_MAX_OPENINGS = 512  # beyond this many two-character openings, the first character will do
+_MAX_OPENINGS = 512  # beyond this many openings, shorter ones (or the first character) will do
+# How many opening characters the scan dispatches on: three tell "third" from
+# "the" and "IND" from "in".
+_OPENING = 4
 
 
-def _concat(heads: set[str], tails: set[str], k: int) -> set[str]:
-    """Every head followed by every tail, cut to ``k`` characters."""
-    return {h if len(h) >= k else (h + t)[:k] for h in heads for t in tails}
+def _concat(heads: set[str], tails: set[str], k: int) -> set[str] | None:
+    """Every head followed by every tail, cut to ``k`` characters; None when that
+    makes more than ``_MAX_OPENINGS`` (the caller falls back to shorter openings)."""
+    full = {h for h in heads if len(h) >= k}
+    short = [h for h in heads if len(h) < k]
+    if len(full) + len(short) * len(tails) > _MAX_OPENINGS * 4:
+        return None  # not worth building: the result could hardly shrink below the cap
+    out = full | {(h + t)[:k] for h in short for t in tails}
+    return out if len(out) <= _MAX_OPENINGS else None
 
 
 def _item_openings(op: Any, av: Any, k: int) -> set[str] | None:
@@ -264,8 +291,11 @@ def _item_openings(op: Any, av: Any, k: int) -> set[str] | None:
         if once is None:
             return None
         # k repetitions of a non-empty piece already fill k characters.
-        out, cur = set(), {""}
+        out: set[str] | None = set()
+        cur: set[str] | None = {""}
         for n in range(min(hi, max(lo, k)) + 1):
+            if cur is None:
+                return None
             if n >= lo:
                 out |= cur
             cur = _concat(cur, once, k)
@@ -283,18 +313,16 @@ def _openings(items: Any, k: int) -> set[str] | None:
         step = _item_openings(op, av, k)
         if step is None:
             return None
-        acc = _concat(acc, step, k)
-        if len(acc) > _MAX_OPENINGS:
+        joined = _concat(acc, step, k)
+        if joined is None:
             return None
+        acc = joined
     return acc
 
 
-def _opening(parsed: Any, first: re.Pattern[str]) -> re.Pattern[str]:
-    """A case-blind regex for the two characters a match can open with, matched
-    at the start of a two-character key; the first-character class if unknown."""
-    found = _openings(parsed, 2)
-    if not found or "" in found:
-        return first
+def _opening(found: set[str]) -> re.Pattern[str]:
+    """A case-blind regex for the one or two characters a match can open with,
+    matched at the start of a two-character key."""
     alternatives = sorted(found, key=lambda o: (-len(o), o))
     return re.compile("|".join(re.escape(o) for o in alternatives), re.IGNORECASE)
 
@@ -317,13 +345,17 @@ def _opens_at_word_start(items: Any) -> bool:
 class _Scanner:
     regexes: tuple[re.Pattern[str], ...]
     firsts: tuple[re.Pattern[str] | None, ...]  # None: scan that regex the plain way
-    # What the first two characters of a match can be (a superset), per
-    # dispatched regex: most rules open with a word, so two characters rule out
-    # far more places than one ("is" is no start of "investigator").
+    # What the first ``_OPENING`` characters of a match can be (a superset), per
+    # dispatched regex: most rules open with a word, so a few characters rule
+    # out far more places than one ("is" is no start of "investigator").
     openings: tuple[re.Pattern[str] | None, ...]
-    word_start: re.Pattern[str]  # where any dispatched regex can start
-    # Two characters -> indices of the regexes that can open with them; filled as
-    # they turn up (the values never change, so sharing it is safe).
+    # The character before each word start where some dispatched regex matches
+    # (see _dispatch), and whether one matches at the start of the text.
+    candidates: re.Pattern[str]
+    at_start: re.Pattern[str]
+    # Opening characters -> indices of the regexes that can open with them;
+    # filled as they turn up (the values never change, so sharing it is safe).
+    # Only candidates are looked up, so the keys stay the rules' own openings.
     by_char: dict[str, tuple[int, ...]]
 
     def _group(self, key: str) -> tuple[int, ...]:
@@ -340,19 +372,188 @@ class _Scanner:
         for i, (rx, first) in enumerate(zip(self.regexes, self.firsts, strict=True)):
             if first is None:
                 out[i] = list(rx.finditer(text))
-        for c in self.word_start.finditer(text):
-            p = c.start()
-            for i in self._group(text[p : p + 2]):
-                if p >= next_pos[i] and (m := self.regexes[i].match(text, p)) is not None:
+        regexes = self.regexes
+        starts = [c.end() for c in self.candidates.finditer(text)]
+        if self.at_start.match(text):
+            starts.insert(0, 0)
+        for p in starts:
+            for i in self._group(text[p : p + _OPENING]):
+                if p >= next_pos[i] and (m := regexes[i].match(text, p)) is not None:
                     out[i].append(m)
                     next_pos[i] = m.end()  # finditer resumes after a (non-empty) match
         return out
 
 
+# --------------------------------------------------------------------------- candidates
+#
+# Trying the rules from Python at every word start that could open one of them
+# cost more than the rules themselves (hundreds of word starts a page, for a
+# handful of matches). So one regex finds, in C, the word starts where some rule
+# really matches, and Python tries the rules only there. Its shape:
+#
+#     \W(?=[tT](?:[hH][eE](?<=(?=R1|R2)[\s\S]{3})|...)|...)
+#
+# Opening with ``\W`` lets the engine jump from one non-word character to the
+# next; the lookahead then branches on up to ``_OPENING`` characters of the word
+# with case-sensitive classes, which the engine skips without entering a branch,
+# and at the end looks back over the consumed characters to run the rules of
+# that opening (their own patterns, group names dropped) from the word start.
+# Each class holds what its key character matches case-blind (for a
+# case-sensitive rule, the character itself), so "\u212aey" still reaches "key".
+# Being a superset filter, it never decides a match; the rules do, from Python.
+# The word start at offset 0 has no character before it: a second regex, the
+# lookahead alone, is matched there.
+
+# The only characters outside ASCII that match an ASCII one case-blind ("İ", "ı",
+# "ſ" and the Kelvin sign); test_speed_stages checks this against every code point.
+_ASCII_FOLDS = "\u0130\u0131\u017f\u212a"
+_NON_ASCII = "\x80-\U0010ffff"
+_SCOPED_FLAGS = ((re.IGNORECASE, "i"), (re.MULTILINE, "m"), (re.DOTALL, "s"))
+_NAMED_GROUP = re.compile(r"\(\?P<\w+>")
+
+
+def _fold_class(c: str) -> str:
+    """A case-sensitive ``[...]`` body holding every character ``c`` matches
+    case-blind (every non-ASCII character when ``c`` is one)."""
+    key = re.compile(re.escape(c), re.IGNORECASE)
+    pool = [chr(d) for d in range(128)] + list(_ASCII_FOLDS)
+    chars = sorted({d for d in pool if key.fullmatch(d)} | {c})
+    return "".join(re.escape(d) for d in chars) + ("" if c.isascii() else _NON_ASCII)
+
+
+def _shape(items: Any) -> Any:
+    """A parsed pattern with group numbers left out; None if it refers to a group
+    (a back-reference would follow the renumbering)."""
+    out = []
+    for op, av in items:
+        if op in (_C.GROUPREF, _C.GROUPREF_EXISTS):
+            return None
+        if op is _C.SUBPATTERN:
+            sub = _shape(av[3])
+            if sub is None:
+                return None
+            out.append((op, (av[1], av[2], sub)))
+        elif op is _C.BRANCH:
+            branches = [_shape(b) for b in av[1]]
+            if any(b is None for b in branches):
+                return None
+            out.append((op, tuple(branches)))
+        elif op in (_C.MAX_REPEAT, _C.MIN_REPEAT, _C.POSSESSIVE_REPEAT):
+            sub = _shape(av[2])
+            if sub is None:
+                return None
+            out.append((op, (av[0], av[1], sub)))
+        elif op in (_C.ASSERT, _C.ASSERT_NOT):
+            sub = _shape(av[1])
+            if sub is None:
+                return None
+            out.append((op, (av[0], sub)))
+        elif op is _C.ATOMIC_GROUP:
+            sub = _shape(av)
+            if sub is None:
+                return None
+            out.append((op, sub))
+        elif op is _C.IN:
+            out.append((op, tuple(av)))
+        else:
+            out.append((op, av))
+    return tuple(out)
+
+
+def _embedded(rx: re.Pattern[str]) -> str | None:
+    """``rx`` as a piece of a larger pattern: its flags scoped, its named groups
+    unnamed (names would clash where a rule is used twice); None when that could
+    change what it matches."""
+    letters = {flag: c for flag, c in _SCOPED_FLAGS}
+    if rx.flags & ~(re.UNICODE | re.IGNORECASE | re.MULTILINE | re.DOTALL):
+        return None
+    unnamed = _NAMED_GROUP.sub("(", rx.pattern)
+    try:
+        same = _shape(_parser.parse(unnamed, rx.flags).data) == _shape(
+            _parser.parse(rx.pattern, rx.flags).data
+        )
+    except Exception:  # an unknown parser
+        return None
+    if not same:
+        return None
+    on = "".join(c for flag, c in letters.items() if rx.flags & flag)
+    off = "".join(c for flag, c in letters.items() if not rx.flags & flag)
+    return f"(?{on}-{off}:{unnamed})" if off else f"(?{on}:{unnamed})"
+
+
+def _case_exact(rx: re.Pattern[str]) -> bool:
+    """Whether every letter of ``rx`` matches in its own case only (no IGNORECASE,
+    not even in an inline group): then its openings need no case folding."""
+    if rx.flags & re.IGNORECASE:
+        return False
+    try:
+        pending = list(_parser.parse(rx.pattern, rx.flags).data)
+    except Exception:  # an unknown parser
+        return False
+    while pending:
+        op, av = pending.pop()
+        if op is _C.SUBPATTERN and (av[1] | av[2]) & re.IGNORECASE:
+            return False
+        for part in av if isinstance(av, (tuple, list)) else ():
+            if isinstance(part, _parser.SubPattern):
+                pending.extend(part.data)
+            elif isinstance(part, list):  # a branch's alternatives
+                pending.extend(x for b in part if isinstance(b, _parser.SubPattern) for x in b.data)
+    return True
+
+
+@dataclass
+class _Node:
+    """A trie of opening characters: character class -> node, and the rules
+    whose openings end here."""
+
+    children: dict[str, _Node]
+    rules: list[int]
+
+
+def _dispatch(keys: Sequence[set[str] | None], regexes: Sequence[re.Pattern[str]]) -> str:
+    """The pattern that matches at a word start where a rule matches (see above),
+    for the rules' opening ``keys`` (strings of up to ``_OPENING`` characters;
+    None: not dispatched)."""
+    root = _Node({}, [])
+    for i, ks in enumerate(keys):
+        exact = _case_exact(regexes[i])
+        for k in sorted(ks or ()):
+            node = root
+            for c in k:
+                cls = re.escape(c) if exact else _fold_class(c)
+                node = node.children.setdefault(cls, _Node({}, []))
+            if i not in node.rules:
+                node.rules.append(i)
+    if not root.children:
+        return r"(?!)"
+    embedded = [_embedded(rx) for rx in regexes]
+
+    def check(rules: list[int], width: int) -> str:
+        bodies = [embedded[i] for i in rules]
+        if any(b is None for b in bodies):
+            return ""  # a rule that cannot be embedded: every such opening is a candidate
+        alternatives = "|".join(cast(list[str], bodies))
+        return rf"(?<=(?={alternatives})[\s\S]{{{width}}})"
+
+    def pattern(node: _Node, depth: int) -> str:
+        # Characters with the same continuation share one class ("in" + any space).
+        classes: dict[str, str] = {}
+        for cls, child in node.children.items():
+            rest = pattern(child, depth + 1)
+            classes[rest] = classes.get(rest, "") + cls
+        inner = [f"[{cls}]{rest}" for rest, cls in classes.items()]
+        if node.rules:  # last: the longer openings skip fast
+            inner.append(check(node.rules, depth))
+        return inner[0] if len(inner) == 1 else f"(?:{'|'.join(inner)})"
+
+    return pattern(root, 0)
+
+
 def _scanner(regexes: Sequence[re.Pattern[str]]) -> _Scanner:
     firsts: list[re.Pattern[str] | None] = []
     openings: list[re.Pattern[str] | None] = []
-    union: set[str] = set()
+    keys: list[set[str] | None] = []
     word = re.compile(r"\w")
     for rx in regexes:
         try:
@@ -370,15 +571,28 @@ def _scanner(regexes: Sequence[re.Pattern[str]]) -> _Scanner:
         ):
             firsts.append(None)
             openings.append(None)
+            keys.append(None)
             continue
         cls = "".join(re.escape(c) for c in sorted(chars))
         # Case-blind even for case-sensitive rules: a superset of where they start.
         firsts.append(re.compile(f"[{cls}]", re.IGNORECASE))
-        openings.append(_opening(parsed, firsts[-1]))
-        union |= chars
-    cls = "".join(re.escape(c) for c in sorted(union))
-    word_start = re.compile(rf"(?<!\w)[{cls}]" if union else r"(?!)", re.IGNORECASE)
-    return _Scanner(tuple(regexes), tuple(firsts), tuple(openings), word_start, {})
+        found = set(chars)  # the first character, if the analysis can tell no more
+        for k in range(_OPENING, 1, -1):  # the longest openings it can tell
+            longest = _openings(parsed, k)
+            if longest and "" not in longest:
+                found = longest
+                break
+        openings.append(_opening(found))
+        keys.append(found)
+    dispatch = _dispatch(keys, regexes)
+    return _Scanner(
+        tuple(regexes),
+        tuple(firsts),
+        tuple(openings),
+        re.compile(rf"\W(?={dispatch})"),
+        re.compile(dispatch),
+        {},
+    )
 
 
 @lru_cache(maxsize=1)
@@ -393,14 +607,24 @@ def _segments(text: str, pattern: re.Pattern[str]) -> list[int]:
 
 
 class _Segmenter:
-    """Sentence and clause bounds by offset (a light rule split: context only)."""
+    """Sentence and clause bounds by offset (a light rule split: context only).
+
+    Both are found on first use: many pages have no match whose verdict needs them.
+    """
 
     def __init__(self, text: str) -> None:
+        self.text = text
         self.n = len(text)
-        self.sentences = _segments(text, _SENTENCE_BREAK)
+
+    @cached_property
+    def sentences(self) -> list[int]:
+        return _segments(self.text, _SENTENCE_BREAK_SCAN)
+
+    @cached_property
+    def clauses(self) -> list[int]:
         starts = set(self.sentences)
-        starts.update(m.end() for m in _CLAUSE_BREAK.finditer(text))
-        self.clauses = sorted(starts)
+        starts.update(m.end() for m in _CLAUSE_BREAK.finditer(self.text))
+        return sorted(starts)
 
     @staticmethod
     def _bounds(starts: list[int], n: int, pos: int) -> tuple[int, int]:
@@ -583,7 +807,9 @@ def _approval_verdict(rule: _Rule, m: re.Match[str], s: int, e: int, ctx: _Conte
     before = text[max(cs, pos - 60) : pos]
     after = text[e : min(ce, e + 80)]
     lead = text[max(cs, s - 60) : s]  # up to the approval word itself
-    if vocab.negated_before.search(before) or vocab.negated_before.search(lead):
+    if vocab.negated_before.search(before) or (
+        lead != before and vocab.negated_before.search(lead)
+    ):
         return _NO  # "The company sought approval", "hopes to gain approval"
     if rule.noun and vocab.negated_after.match(after):
         return _NO  # "approvals for generics are not expected until 2030"
