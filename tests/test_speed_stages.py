@@ -6,8 +6,14 @@ from __future__ import annotations
 import random
 import re
 import sys
+from bisect import bisect_left
 
-from bionews import stages
+import pytest
+import spacy
+from spacy.attrs import SENT_START
+from spacy.tokens import Doc
+
+from bionews import sentences, stages
 
 
 def _all_characters() -> str:
@@ -62,3 +68,73 @@ def test_candidate_scan_falls_back_for_back_references() -> None:
     text = "abxab abc Abc ABC x  y X\ty ab-ab"
     for rx, found in zip(regexes, scanner.matches(text), strict=True):
         assert [m.span() for m in found] == [m.span() for m in rx.finditer(text)]
+
+
+def _plain_boundaries(text: str, abbrevs: frozenset[str]) -> list[int]:
+    """The boundaries as first written: one regex with the word before the stop."""
+    out = []
+    for m in sentences._BOUNDARY.finditer(text):
+        if m.group("stop") == ".":
+            word = m.group("word")
+            if word + "." in abbrevs or sentences._is_initial(word.lstrip("(\"“'")):
+                continue
+        out.append(m.end())
+    return out
+
+
+def _plain_split(doc: Doc, abbrevs: frozenset[str]) -> list[int]:
+    """Sentence starts set token by token, as the component first did."""
+    if len(doc) == 0:
+        return []
+    starts = [t.idx for t in doc]
+    doc[0].is_sent_start = True
+    marked = False
+    for off in _plain_boundaries(doc.text, abbrevs):
+        i = bisect_left(starts, off)
+        if i < len(doc) and starts[i] == off and i > 0:
+            doc[i].is_sent_start = True
+            marked = True
+    if not marked and len(doc) > 1:
+        doc[1].is_sent_start = False
+    return doc.to_array(SENT_START).tolist()
+
+
+_SENTENCE_PIECES = [
+    *"aB. !?\n\n  \t\"”’')]“‘([9…",
+    "x" * 45,
+    "(" * 45 + "S",
+    "U.S.",
+    "A.B.",
+    "Inc.",
+    "Co.,",
+    "Ltd.",
+    ".\n",
+    "\u2028",
+    "(S.",
+    '"J.',
+    "word",
+    "Mr.",
+    "e.g.",
+]
+
+
+def test_sentence_splitter_matches_the_plain_form() -> None:
+    nlp = spacy.blank("en")
+    abbrevs = sentences.abbreviations()
+    splitter = sentences.SentenceSplitter(abbrevs)
+    rng = random.Random(11)
+    starts = 0
+    for _ in range(3000):
+        text = "".join(rng.choice(_SENTENCE_PIECES) for _ in range(rng.randint(0, 30)))
+        assert sentences.boundaries(text, abbrevs) == _plain_boundaries(text, abbrevs), text
+        got = splitter(nlp.make_doc(text)).to_array(SENT_START).tolist()
+        assert got == _plain_split(nlp.make_doc(text), abbrevs), text
+        starts += sum(v == 1 for v in got)
+    assert starts > 5000
+
+
+def test_sentence_splitter_refuses_a_parsed_doc_as_spacy_does() -> None:
+    nlp = spacy.blank("en")
+    doc = Doc(nlp.vocab, words=["A", "b", "."], heads=[0, 0, 0], deps=["ROOT", "dep", "punct"])
+    with pytest.raises(ValueError, match="E043"):
+        sentences.SentenceSplitter(sentences.abbreviations())(doc)

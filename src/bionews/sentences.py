@@ -7,29 +7,37 @@ those splits would detach a drug from its stage. This component splits on
 paragraph breaks and on ``. ! ?`` followed by a capitalised, numeric or quoted
 word, except after a known abbreviation or a single capital initial.
 
-Boundaries are found with one regular expression over ``doc.text`` and only the
-tokens that open a sentence are marked: a Python loop over every token cost more
-than the tokenizer itself.
+Boundaries are found with one regular expression over ``doc.text`` that opens at
+the stop or newline itself, and the sentence starts are written to the Doc in
+one array write: a Python loop over every token (or a Token per boundary) cost
+more than the tokenizer itself.
 """
 
 from __future__ import annotations
 
 import re
-from bisect import bisect_left
 from functools import lru_cache
 from importlib import resources
 
-from spacy.attrs import IDX
+import numpy
+from spacy.attrs import DEP, IDX, SENT_START
+from spacy.errors import Errors
 from spacy.language import Language
 from spacy.tokens import Doc
 
 from .tokens import doc_text
 
-# (word before the stop)(the stop)(closers glued to it)(space)(next word opens)
+# (word before the stop)(the stop)(closers glued to it)(space)(next word opens).
+# The plain statement of a boundary; :func:`boundaries` finds the same ones faster.
 _BOUNDARY = re.compile(
     r"(?P<word>\S*?)(?P<stop>[.!?…])(?P<close>[\"”’')\]]*)\s+(?=[\"“‘'(]?[A-Z0-9])"
     r"|\n\s*(?=\S)"
 )
+# The same matches, less the word: they open at the stop or the newline itself,
+# so the engine jumps between those characters instead of trying the lazy
+# ``\S*?`` at every character. The stop is the last one of its non-space run
+# (only closers may follow it there), exactly the one ``\S*?`` settles on.
+_BREAK = re.compile(r"[.!?…\n](?:(?<=\n)\s*(?=\S)|(?<=[.!?…])[\"”’')\]]*\s+(?=[\"“‘'(]?[A-Z0-9]))")
 
 
 @lru_cache(maxsize=1)
@@ -45,13 +53,27 @@ def _is_initial(word: str) -> bool:
     return len(word) == 1 and word.isupper()
 
 
+def _word_before(text: str, end: int) -> str:
+    """The non-space characters just before ``end`` (what ``\\S*?`` took)."""
+    chunk = text[max(0, end - 40) : end]
+    if not chunk or chunk[-1].isspace():  # str.isspace and split are regex \\s
+        return ""
+    word = chunk.rsplit(None, 1)[-1]
+    if len(word) < len(chunk) or len(chunk) == end:
+        return word
+    start = end - len(chunk)  # a longer run: walk back to its start
+    while start > 0 and not text[start - 1].isspace():
+        start -= 1
+    return text[start:end]
+
+
 def boundaries(text: str, abbrevs: frozenset[str]) -> list[int]:
     """Character offsets where a sentence starts (0 excluded)."""
     out: list[int] = []
-    for m in _BOUNDARY.finditer(text):
-        stop = m.group("stop")
-        if stop == ".":
-            word = m.group("word")
+    for m in _BREAK.finditer(text):
+        stop = m.start()
+        if text[stop] == ".":
+            word = _word_before(text, stop)
             if word + "." in abbrevs or _is_initial(word.lstrip("(\"“'")):
                 continue
         out.append(m.end())
@@ -66,18 +88,27 @@ class SentenceSplitter:
         n = len(doc)
         if n == 0:
             return doc
-        starts = doc.to_array(IDX).tolist()
-        doc[0].is_sent_start = True
-        marked = False
-        for off in boundaries(doc_text(doc), self.abbrevs):
-            i = bisect_left(starts, off)
-            if i < n and starts[i] == off and i > 0:
-                doc[i].is_sent_start = True
-                marked = True
-        if not marked and n > 1:
+        # One array read and one write instead of a Token per boundary.
+        arr = doc.to_array([IDX, SENT_START, DEP])
+        if arr[:, 2].any():  # doc.has_annotation("DEP"), without a Python loop
+            raise ValueError(Errors.E043)  # what setting Token.is_sent_start raises
+        idx = arr[:, 0]
+        offsets = numpy.array(boundaries(doc_text(doc), self.abbrevs), dtype=idx.dtype)
+        # The tokens that open at a boundary (a boundary inside a token marks none).
+        at = numpy.searchsorted(idx, offsets)
+        inside = at < n
+        at, offsets = at[inside], offsets[inside]
+        at = at[(idx[at] == offsets) & (at > 0)]
+        # Other tokens keep their value. SENT_START is signed (-1: no start) in
+        # spaCy's unsigned array.
+        column = arr[:, 1].astype(numpy.int64)
+        column[0] = 1
+        column[at] = 1
+        if not len(at) and n > 1:
             # spaCy counts boundaries as set only when a token after the first
             # carries a value; a one-sentence doc must say so explicitly.
-            doc[1].is_sent_start = False
+            column[1] = -1
+        doc.from_array([SENT_START], column.view(numpy.uint64).reshape(n, 1))
         return doc
 
 
