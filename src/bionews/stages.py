@@ -254,6 +254,8 @@ _MAX_OPENINGS = 512  # beyond this many openings, shorter ones (or the first cha
 # How many opening characters the scan dispatches on: three tell "third" from
 # "the" and "IND" from "in".
 _OPENING = 4
+# Opening keys remembered at most (a few hundred occur on real pages).
+_MAX_KEYS = 4096
 
 
 def _concat(heads: set[str], tails: set[str], k: int) -> set[str] | None:
@@ -355,13 +357,15 @@ class _Scanner:
     at_start: re.Pattern[str]
     # Opening characters -> indices of the regexes that can open with them;
     # filled as they turn up (the values never change, so sharing it is safe).
-    # Only candidates are looked up, so the keys stay the rules' own openings.
+    # Only candidates are looked up, so the keys are mostly the rules' own openings.
     by_char: dict[str, tuple[int, ...]]
 
     def _group(self, key: str) -> tuple[int, ...]:
         group = self.by_char.get(key)
         if group is None:
             group = tuple(i for i, f in enumerate(self.openings) if f is not None and f.match(key))
+            if len(self.by_char) >= _MAX_KEYS:  # odd text can vary the keys: stay bounded
+                self.by_char.clear()
             self.by_char[key] = group
         return group
 
