@@ -60,12 +60,14 @@ def test_candidate_scan_embeds_every_rule() -> None:
 def test_candidate_scan_falls_back_for_back_references() -> None:
     regexes = [
         re.compile(r"\b(?P<w>ab)\w*(?P=w)", re.IGNORECASE),  # not embeddable: a candidate anyway
+        re.compile(r"\b(ab)\w*\1x"),  # nor a numbered one
         re.compile(r"\bAbc\b"),  # case-sensitive: exact openings
         re.compile(r"\bx\s+y", re.IGNORECASE),
     ]
     assert stages._embedded(regexes[0]) is None
+    assert stages._embedded(regexes[1]) is None
     scanner = stages._scanner(regexes)
-    text = "abxab abc Abc ABC x  y X\ty ab-ab"
+    text = "abxab abc Abc ABC x  y X\ty ab-ab abab abcabx"
     for rx, found in zip(regexes, scanner.matches(text), strict=True):
         assert [m.span() for m in found] == [m.span() for m in rx.finditer(text)]
 

@@ -352,9 +352,8 @@ class _Scanner:
     # out far more places than one ("is" is no start of "investigator").
     openings: tuple[re.Pattern[str] | None, ...]
     # The character before each word start where some dispatched regex matches
-    # (see _dispatch), and whether one matches at the start of the text.
+    # (see _dispatch); offset 0 has none, so the rules are tried there anyway.
     candidates: re.Pattern[str]
-    at_start: re.Pattern[str]
     # Opening characters -> indices of the regexes that can open with them;
     # filled as they turn up (the values never change, so sharing it is safe).
     # Only candidates are looked up, so the keys are mostly the rules' own openings.
@@ -377,10 +376,7 @@ class _Scanner:
             if first is None:
                 out[i] = list(rx.finditer(text))
         regexes = self.regexes
-        starts = [c.end() for c in self.candidates.finditer(text)]
-        if self.at_start.match(text):
-            starts.insert(0, 0)
-        for p in starts:
+        for p in [0, *(c.end() for c in self.candidates.finditer(text))]:
             for i in self._group(text[p : p + _OPENING]):
                 if p >= next_pos[i] and (m := regexes[i].match(text, p)) is not None:
                     out[i].append(m)
@@ -405,8 +401,8 @@ class _Scanner:
 # Each class holds what its key character matches case-blind (for a
 # case-sensitive rule, the character itself), so "\u212aey" still reaches "key".
 # Being a superset filter, it never decides a match; the rules do, from Python.
-# The word start at offset 0 has no character before it: a second regex, the
-# lookahead alone, is matched there.
+# Offset 0 has no character before it: the rules that can open with its first
+# characters are simply tried there.
 
 # The only characters outside ASCII that match an ASCII one case-blind ("İ", "ı",
 # "ſ" and the Kelvin sign); test_speed_stages checks this against every code point.
@@ -473,8 +469,9 @@ def _embedded(rx: re.Pattern[str]) -> str | None:
         return None
     unnamed = _NAMED_GROUP.sub("(", rx.pattern)
     try:
-        same = _shape(_parser.parse(unnamed, rx.flags).data) == _shape(
-            _parser.parse(rx.pattern, rx.flags).data
+        original = _shape(_parser.parse(rx.pattern, rx.flags).data)
+        same = original is not None and (
+            unnamed == rx.pattern or _shape(_parser.parse(unnamed, rx.flags).data) == original
         )
     except Exception:  # an unknown parser
         return None
@@ -594,7 +591,6 @@ def _scanner(regexes: Sequence[re.Pattern[str]]) -> _Scanner:
         tuple(firsts),
         tuple(openings),
         re.compile(rf"\W(?={dispatch})"),
-        re.compile(dispatch),
         {},
     )
 
