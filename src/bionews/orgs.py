@@ -23,14 +23,17 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
+from itertools import compress
 
+import numpy as np
+from spacy.attrs import IDX, IS_PUNCT, ORTH, SPACY
 from spacy.language import Language
 from spacy.matcher import PhraseMatcher
-from spacy.tokens import Doc, Span, Token
-from spacy.util import filter_spans
+from spacy.strings import StringStore
+from spacy.tokens import Doc, Span
 
 from .records import ORG_KINDS, Mention, Organisation
-from .tokens import TokenTable, doc_text
+from .tokens import doc_text
 
 if not Span.has_extension("org_kind"):
     Span.set_extension("org_kind", default=None)
@@ -250,26 +253,129 @@ def _words(key: str) -> list[str]:
     return [w for w in re.split(r"[\s\-]+", key) if w]
 
 
+class _Memo:
+    """Facts about word forms that every article asks again, kept across Docs.
+
+    Keyed by the token's orth hash (the same hash in every vocabulary) or by
+    its text; the data they depend on (never-name list, stop lists) is bound in.
+    Bounded: each table is emptied when it reaches ``_MEMO_MAX`` entries, so a
+    long run's memory stays flat while the common words stay cached.
+    """
+
+    __slots__ = ("cap", "d", "dist", "name", "text")
+
+    def __init__(self, d: OrgData) -> None:
+        self.d = d
+        self.text: dict[int, str] = {}  # orth hash -> token text
+        self.name: dict[int, bool] = {}  # orth hash -> _name_form of the text
+        self.cap: dict[int, bool] = {}  # orth hash -> text opens with A-Z
+        self.dist: dict[str, bool] = {}  # token text -> _distinctive_text
+
+    def learn(self, orth: list[int], strings: StringStore) -> None:
+        """Add the forms of ``orth`` not seen yet (one set difference per Doc)."""
+        new = set(orth).difference(self.text)
+        if not new:
+            return
+        if len(self.text) + len(new) > _MEMO_MAX:
+            self.text.clear()
+            self.name.clear()
+            self.cap.clear()
+        never = self.d.never_name
+        for h in new:
+            t = strings[h]
+            self.text[h] = t
+            self.name[h] = _name_form(t, never)
+            self.cap[h] = "A" <= t[:1] <= "Z"
+
+    def distinctive(self, t: str) -> bool:
+        got = self.dist.get(t)
+        if got is None:
+            if len(self.dist) >= _MEMO_MAX:
+                self.dist.clear()
+            got = self.dist[t] = _distinctive_text(t, self.d)
+        return got
+
+
+_MEMO_MAX = 100_000
+# OrgData (by identity) -> its memo; load_data() keeps one OrgData per process.
+_MEMOS: dict[int, tuple[OrgData, _Memo]] = {}
+
+
+def _memo(d: OrgData) -> _Memo:
+    got = _MEMOS.get(id(d))
+    if got is None or got[0] is not d:
+        got = _MEMOS[id(d)] = (d, _Memo(d))
+    return got[1]
+
+
+def _distinctive_text(t: str, d: OrgData) -> bool:
+    """Whether a token written ``t`` can carry a name by itself: not a sector,
+    place, generic, legal or function word (see :meth:`_Doc.distinctive`)."""
+    low = t.lower()
+    return (
+        (low.isalpha() or any(c.isalpha() for c in low))
+        and low not in d.generic
+        and low not in d.places
+        and low not in d.head_kind
+        and low not in d.head_extenders
+        and low not in d.tails
+        and low not in d.leading_strip
+        and t not in d.legal
+        and low not in _FUNCTION
+    )
+
+
+_SENT_END = frozenset({".", "!", "?", ":", '"', "“", "”", "|", "--", "—", "-"})
+_HYPHENS = frozenset({"-", "‐"})
+_JOINERS = frozenset({"-", "‐", "and", "&"})
+_POSSESSIVE = frozenset({"'s", "’s"})
+
+
 class _Doc:
-    """Token predicates over one Doc, with the data bound in."""
+    """Token facts over one Doc, read as plain lists, with the data bound in.
+
+    Every rule below works on token indices: ``raw[i]`` is the token's text
+    (``Token.text``), ``texts[i]`` the same past a glued wire dateline, ``ws[i]``
+    its trailing-space flag (``Token.whitespace_``), ``idx[i]`` its character
+    offset. spaCy makes a new Token object on every ``doc[i]``, which cost more
+    than the rules themselves; the lexeme flags the rules read are plain string
+    tests (``is_alpha`` is ``str.isalpha``, ``is_space`` ``str.isspace``,
+    ``lower_`` ``str.lower``), and only ``is_punct`` and ``is_stop`` come from
+    spaCy, on demand.
+    """
 
     def __init__(self, doc: Doc, data: OrgData) -> None:
-        # The finders below read every token's text, and a few tokens closely:
-        # the table gives the texts from one array read and makes Tokens on
-        # demand, and indexes and slices like the Doc for everything read below.
         self.spacy_doc = doc
-        self.doc = TokenTable(doc)
-        self.text = self.doc.text
-        self.texts: list[str] = self.doc.text_of
         self.d = data
-        self.n = len(doc)
+        self.text = doc_text(doc)
+        n = self.n = len(doc)
+        memo = self.memo = _memo(data)
+        if n:
+            arr = doc.to_array([ORTH, SPACY, IDX])
+            self.orth = arr[:, 0]
+            orth: list[int] = self.orth.tolist()
+            self.ws: list[int] = arr[:, 1].tolist()
+            self.idx: list[int] = arr[:, 2].tolist()
+        else:
+            self.orth = None
+            orth, self.ws, self.idx = [], [], []
+        memo.learn(orth, doc.vocab.strings)
+        self.raw: list[str] = list(map(memo.text.__getitem__, orth))
+        self.texts = self.raw
+        # Name flags of ``texts`` (past a dateline) and of ``raw`` (``is_name``):
+        # the same list unless a dateline is glued.
+        self.names: list[bool] = list(map(memo.name.__getitem__, orth))
+        self.raw_names = self.names
         self.glued = self._unglue()
-        forms = {t: _name_form(t, data.never_name) for t in set(self.texts)}
-        self.names = [forms[t] for t in self.texts]
         # Tokens opening with A-Z: the only ones the CamelCase and acronym
         # patterns can match, so those scans skip the rest without a regex call.
-        self.caps = [i for i, t in enumerate(self.texts) if "A" <= t[:1] <= "Z"]
-        self._positions: dict[str, list[int]] | None = None
+        if self.glued:
+            self.caps = [i for i, t in enumerate(self.texts) if "A" <= t[:1] <= "Z"]
+        else:
+            self.caps = list(compress(range(n), map(memo.cap.__getitem__, orth)))
+        self.name_idx = list(compress(range(n), self.names))
+        self._positions: dict[str, list[int]] = {}
+        self._punct: list[int] | None = None
 
     def _unglue(self) -> dict[int, int]:
         """Tokens that glue a wire dateline to a name ("WIRE)--Corvantis"): index -> cut.
@@ -280,84 +386,117 @@ class _Doc:
         """
         if "--" not in self.text and "—" not in self.text:
             return {}
+        never = self.d.never_name
         cuts = {}
-        for t in {t for t in self.texts if "--" in t or "—" in t}:
+        for t in {t for t in self.raw if "--" in t or "—" in t}:
             m = _GLUED.match(t)
-            if m and _name_form(t[m.end() :], self.d.never_name):
+            if m and _name_form(t[m.end() :], never):
                 cuts[t] = m.end()
         if not cuts:
             return {}
-        self.texts = list(self.texts)
+        self.texts = list(self.raw)
+        self.names = list(self.names)
         glued = {}
         for i, t in enumerate(self.texts):
             if t in cuts:
                 glued[i] = cuts[t]
                 self.texts[i] = t[cuts[t] :]
+                self.names[i] = _name_form(self.texts[i], never)
         return glued
 
     def positions(self, text: str) -> list[int]:
-        """Indices of the tokens written ``text``, in order (an index built on first use)."""
-        if self._positions is None:
-            self._positions = {}
-            for i, t in enumerate(self.texts):
-                self._positions.setdefault(t, []).append(i)
-        return self._positions.get(text, [])
+        """Indices of the tokens written ``text`` (in ``texts``), in order."""
+        got = self._positions.get(text)
+        if got is None:
+            if self.orth is None:
+                got = []
+            else:
+                h = self.spacy_doc.vocab.strings[text]
+                got = np.flatnonzero(self.orth == h).tolist()
+                if self.glued:
+                    # A glued token reads as the part after its dateline.
+                    got = sorted(
+                        [i for i in got if i not in self.glued]
+                        + [i for i in self.glued if self.texts[i] == text]
+                    )
+            self._positions[text] = got
+        return got
 
-    def is_name(self, tok: Token) -> bool:
-        return _name_form(tok.text, self.d.never_name)
+    def punct(self, i: int) -> bool:
+        """``Token.is_punct`` of token ``i`` (one array read, on first use)."""
+        if self._punct is None:
+            self._punct = self.spacy_doc.to_array(IS_PUNCT).tolist()
+        return bool(self._punct[i])
 
-    def is_head(self, tok: Token) -> bool:
-        return self.is_name(tok) and tok.lower_ in self.d.head_kind
+    def is_stop(self, i: int) -> bool:
+        return self.spacy_doc[i].is_stop
 
-    def is_legal(self, tok: Token) -> bool:
-        return tok.text in self.d.legal or tok.text.rstrip(".") in self.d.legal
+    def span_text(self, start: int, end: int) -> str:
+        """``doc[start:end].text`` without building the Span."""
+        if end <= start:
+            return ""
+        return self.text[self.idx[start] : self.idx[end - 1] + len(self.raw[end - 1])]
+
+    def end_char(self, end: int) -> int:
+        """Character offset just past token ``end - 1``."""
+        return self.idx[end - 1] + len(self.raw[end - 1])
+
+    def cand_text(self, c: Cand) -> str:
+        """The name a candidate covers, past a glued dateline (:func:`span_text`)."""
+        a = self.idx[c.start] + self.glued.get(c.start, 0)
+        return self.text[a : self.end_char(c.end)]
+
+    def is_name(self, i: int) -> bool:
+        return self.raw_names[i]
+
+    def is_head(self, i: int) -> bool:
+        return self.raw_names[i] and self.raw[i].lower() in self.d.head_kind
+
+    def is_legal(self, i: int) -> bool:
+        t = self.raw[i]
+        return t in self.d.legal or t.rstrip(".") in self.d.legal
 
     def sentence_initial(self, i: int) -> bool:
         if i in self.glued:
             return True  # the dateline ends where the first sentence starts
+        raw = self.raw
         j = i - 1
-        while j >= 0 and self.doc[j].is_space and "\n" not in self.doc[j].text:
+        while j >= 0 and raw[j].isspace() and "\n" not in raw[j]:
             j -= 1
-        if j < 0 or "\n" in self.doc[j].text:
+        if j < 0 or "\n" in raw[j]:
             return True
-        return self.doc[j].text in {".", "!", "?", ":", '"', "“", "”", "|", "--", "—", "-"}
+        return raw[j] in _SENT_END
 
-    def prev_word(self, i: int, k: int = 1) -> Token | None:
+    def prev_word(self, i: int, k: int = 1) -> int | None:
+        """Index of the ``k``-th word before token ``i`` on its line, else None."""
+        raw = self.raw
         j = i - 1
         while j >= 0:
-            if not self.doc[j].is_space:
+            t = raw[j]
+            if not t.isspace():
                 k -= 1
                 if k == 0:
-                    return self.doc[j]
-            elif "\n" in self.doc[j].text:
+                    return j
+            elif "\n" in t:
                 return None
             j -= 1
         return None
 
-    def next_word(self, i: int) -> Token | None:
+    def next_word(self, i: int) -> int | None:
+        """Index of the first word at or after token ``i`` on its line, else None."""
+        raw = self.raw
         j = i
         while j < self.n:
-            if not self.doc[j].is_space:
-                return self.doc[j]
-            if "\n" in self.doc[j].text:
+            t = raw[j]
+            if not t.isspace():
+                return j
+            if "\n" in t:
                 return None
             j += 1
         return None
 
-    def distinctive(self, tok: Token) -> bool:
-        low = tok.lower_
-        d = self.d
-        return (
-            any(c.isalpha() for c in low)
-            and low not in d.generic
-            and low not in d.places
-            and low not in d.head_kind
-            and low not in d.head_extenders
-            and low not in d.tails
-            and low not in d.leading_strip
-            and tok.text not in d.legal
-            and low not in _FUNCTION
-        )
+    def distinctive(self, i: int) -> bool:
+        return self.memo.distinctive(self.raw[i])
 
 
 # --------------------------------------------------------------------------- runs
@@ -367,49 +506,60 @@ def _atomic_runs(x: _Doc) -> list[list[int]]:
     """Maximal runs of capitalised tokens (hyphen compounds kept whole).
 
     Title and role words ("CEO", "Professor") cut a run: what follows them is a
-    person, what precedes them may still be an organisation.
+    person, what precedes them may still be an organisation. Every way to
+    extend a run needs one already open, so between runs the scan jumps from
+    name token to name token.
     """
-    doc, d = x.doc, x.d
+    d = x.d
     runs: list[list[int]] = []
     cur: list[int] = []
+    texts, names, raw, ws, n = x.texts, x.names, x.raw, x.ws, x.n
+    starts = x.name_idx
+    p = 0
     i = 0
-    texts, names = x.texts, x.names
-    while i < x.n:
+    while True:
+        if not cur:
+            while p < len(starts) and starts[p] < i:
+                p += 1
+            if p == len(starts):
+                break
+            i = starts[p]
+        elif i >= n:
+            break
         text = texts[i]
         if names[i] and text not in d.titles:
-            if cur and (
-                i in x.glued
-                or (doc[cur[-1]].whitespace_ not in (" ", "") and doc[cur[-1]].text != "-")
-                or _after_suffix(x, cur, i)
-            ):
+            # (A token's trailing space is " " or nothing, so only a glued
+            # dateline or a legal suffix cuts two adjacent names apart.)
+            if cur and (i in x.glued or _after_suffix(x, cur, i)):
                 runs.append(cur)
                 cur = []
             cur.append(i)
+            i += 1
+            continue
+        if not cur:
             i += 1
             continue
         if _inner_word(x, cur, i):
             cur.append(i)  # "Lanxin mRNA Biotechnology": a technology word inside a name
             i += 1
             continue
-        if cur and text in {"'s", "’s"} and texts[i - 1] in d.possessive_names:
+        if text in _POSSESSIVE and texts[i - 1] in d.possessive_names:
             cur.append(i)  # "People's Hospital", "Women's and Children's"
             i += 1
             continue
         if (
-            cur
-            and text in {"-", "‐"}
-            and not doc[i - 1].whitespace_
-            and not doc[i].whitespace_
-            and i + 1 < x.n
-            and doc[i + 1].is_alpha
-            and doc[i + 1].lower_ not in d.hyphen_breakers
+            text in _HYPHENS
+            and not ws[i - 1]
+            and not ws[i]
+            and i + 1 < n
+            and raw[i + 1].isalpha()
+            and raw[i + 1].lower() not in d.hyphen_breakers
         ):
             cur.extend([i, i + 1])
             i += 2
             continue
-        if cur:
-            runs.append(cur)
-            cur = []
+        runs.append(cur)
+        cur = []
         i += 1
     if cur:
         runs.append(cur)
@@ -428,8 +578,8 @@ def _inner_word(x: _Doc, cur: list[int], i: int) -> bool:
         and x.texts[i] in x.d.inner_words
         and i + 1 < x.n
         and x.names[i + 1]
-        and x.doc[i - 1].whitespace_ == " "
-        and x.doc[i].whitespace_ == " "
+        and bool(x.ws[i - 1])
+        and bool(x.ws[i])
     )
 
 
@@ -473,7 +623,7 @@ def _split_repeat(x: _Doc, run: list[int]) -> list[list[int]]:
 def _after_heading_cue(x: _Doc, i: int) -> bool:
     """Whether token ``i`` follows a heading word that opens its line or sentence ("About")."""
     prev = x.prev_word(i)
-    return prev is not None and prev.text in x.d.heading_cues and x.sentence_initial(prev.i)
+    return prev is not None and x.raw[prev] in x.d.heading_cues and x.sentence_initial(prev)
 
 
 def _heading_prefix(x: _Doc, run: list[int]) -> int:
@@ -482,21 +632,21 @@ def _heading_prefix(x: _Doc, run: list[int]) -> int:
     Plain-text dumps join a heading line to the paragraph under it, so the
     heading's capitalised words open the run of the first name in it.
     """
-    lower = x.doc.lower
-    phrases = x.d.heading_phrases.get(lower[run[0]], ())
+    raw = x.raw
+    phrases = x.d.heading_phrases.get(raw[run[0]].lower(), ())
     if not phrases or not x.sentence_initial(run[0]):
         return 0
     for phrase in phrases:
         n = len(phrase)
         # A one-word heading leaves at least two words: "Source Biotech" is a name.
         rest = 1 if n > 1 else 2
-        if len(run) >= n + rest and tuple(lower[k] for k in run[:n]) == phrase:
+        if len(run) >= n + rest and tuple(raw[k].lower() for k in run[:n]) == phrase:
             return n
     return 0
 
 
 def _strip_leading(x: _Doc, run: list[int]) -> list[int]:
-    doc, d = x.doc, x.d
+    d = x.d
     while run:
         text = x.texts[run[0]]
         cut = _heading_prefix(x, run)
@@ -505,11 +655,11 @@ def _strip_leading(x: _Doc, run: list[int]) -> list[int]:
             continue
         if (
             text.lower() in d.leading_strip
-            or (x.sentence_initial(run[0]) and text in d.sentence_initial_stop)
+            or (text in d.sentence_initial_stop and x.sentence_initial(run[0]))
             or ("-" in text and text.rsplit("-", 1)[1].lower() in d.hyphen_breakers)
         ):
             run = run[1:]
-            while run and doc[run[0]].text in {"-", "‐"}:
+            while run and x.raw[run[0]] in _HYPHENS:
                 run = run[1:]
             continue
         break
@@ -523,29 +673,30 @@ def _join_and(x: _Doc, runs: list[list[int]]) -> list[list[int]]:
     (science, technology, research ...) or a legal "& Co." follows, so that two
     companies named side by side ("Innovent and Lilly") stay two.
     """
-    doc, d = x.doc, x.d
+    d, raw = x.d, x.raw
     out: list[list[int]] = []
     for run in runs:
         if out:
             prev = out[-1]
-            gap = list(range(prev[-1] + 1, run[0]))
-            if len(gap) == 1 and doc[gap[0]].text in {"and", "&"}:
-                last = doc[prev[-1]]
-                b_words = [doc[k] for k in run if doc[k].is_alpha or x.is_name(doc[k])]
-                b_ok = all(t.lower_ in d.and_joinable for t in b_words) or any(
-                    x.is_head(t) or x.is_legal(t) for t in b_words
+            gap = prev[-1] + 1
+            if run[0] == gap + 1 and raw[gap] in {"and", "&"}:
+                b_words = [k for k in run if raw[k].isalpha() or x.is_name(k)]
+                b_ok = all(raw[k].lower() in d.and_joinable for k in b_words) or any(
+                    x.is_head(k) or x.is_legal(k) for k in b_words
                 )
-                joinable = last.lower_ in d.and_joinable and b_ok and not _opens_name(x, b_words)
-                amp_co = doc[gap[0]].text == "&" and x.is_legal(doc[run[0]])
-                amp_name = doc[gap[0]].text == "&" and _amp_joins(x, prev, run)
+                joinable = (
+                    raw[prev[-1]].lower() in d.and_joinable and b_ok and not _opens_name(x, b_words)
+                )
+                amp_co = raw[gap] == "&" and x.is_legal(run[0])
+                amp_name = raw[gap] == "&" and _amp_joins(x, prev, run)
                 if joinable or amp_co or amp_name:
-                    out[-1] = [*prev, gap[0], *run]
+                    out[-1] = [*prev, gap, *run]
                     continue
         out.append(run)
     return out
 
 
-def _opens_name(x: _Doc, words: Sequence[Token]) -> bool:
+def _opens_name(x: _Doc, words: Sequence[int]) -> bool:
     """Whether the words after "and" start a name of their own, not a coordinated noun.
 
     A place first ("... Pharmaceutical and Xiamen Kangyu Technology") or a
@@ -554,9 +705,9 @@ def _opens_name(x: _Doc, words: Sequence[Token]) -> bool:
     d = x.d
     if not words:
         return False
-    if words[0].lower_ in d.places:
+    if x.raw[words[0]].lower() in d.places:
         return True
-    return any(x.distinctive(t) and t.lower_ not in d.and_joinable for t in words)
+    return any(x.distinctive(k) and x.raw[k].lower() not in d.and_joinable for k in words)
 
 
 def _amp_joins(x: _Doc, left: list[int], right: list[int]) -> bool:
@@ -570,14 +721,13 @@ def _amp_joins(x: _Doc, left: list[int], right: list[int]) -> bool:
     d = x.d
     if len(left) > 3 or any(_head_or_legal(x, k) for k in left):
         return False
-    if org_key(x.doc.span_text(left[0], left[-1] + 1)) in d.gaz_index:
+    if org_key(x.span_text(left[0], left[-1] + 1)) in d.gaz_index:
         return False
     if any(x.texts[k] in d.legal or x.texts[k].rstrip(".") in d.legal for k in right):
         return True
     # Without a suffix the part after "&" needs a word of its own: "Info & Tech"
     # coordinates two sector words, it does not end a name.
-    toks = [x.doc[k] for k in right]
-    return any(_head_or_legal(x, k) for k in right) and any(x.distinctive(t) for t in toks)
+    return any(_head_or_legal(x, k) for k in right) and any(x.distinctive(k) for k in right)
 
 
 def _head_or_legal(x: _Doc, k: int) -> bool:
@@ -601,19 +751,19 @@ class Cand:
 
 def _legal_extend(x: _Doc, end_tok: int) -> int:
     """Token end after any legal suffix that follows (", Inc.", " Co., Ltd.")."""
-    doc = x.doc
-    last = doc[end_tok - 1]
-    m = x.d.legal_re.match(x.text, last.idx + len(last.text))
+    last = end_tok - 1
+    m = x.d.legal_re.match(x.text, x.end_char(end_tok))
     if not m or m.end() == m.start():
         return end_tok
-    span = x.spacy_doc.char_span(last.idx, m.end(), alignment_mode="contract")
+    span = x.spacy_doc.char_span(x.idx[last], m.end(), alignment_mode="contract")
     if span is None:
         return end_tok
     new_end = span.end
+    raw = x.raw
     # Drop punctuation the contraction left at the end (", " before a glued token).
-    while new_end > end_tok and doc[new_end - 1].is_punct and doc[new_end - 1].text != ".":
+    while new_end > end_tok and x.punct(new_end - 1) and raw[new_end - 1] != ".":
         new_end -= 1
-    if new_end > end_tok and doc[new_end - 1].text == ".":
+    if new_end > end_tok and raw[new_end - 1] == ".":
         new_end -= 1  # a lone full stop ends the sentence, not the name
     return max(new_end, end_tok)
 
@@ -628,12 +778,12 @@ def _of_chain(x: _Doc, end: int, runs_by_start: dict[int, list[int]]) -> tuple[i
     for Medicinal Products for Human Use"). Returns the end and whether a
     parent organisation was taken in.
     """
-    doc, d = x.doc, x.d
-    head = doc[end - 1].lower_
-    if head not in d.of_heads or end >= x.n or doc[end].text not in d.of_words:
+    d, raw = x.d, x.raw
+    head = raw[end - 1].lower()
+    if head not in d.of_heads or end >= x.n or raw[end] not in d.of_words:
         return end, False
     j = end + 1
-    if j < x.n and doc[j].text == "the":
+    if j < x.n and raw[j] == "the":
         j += 1
     run = runs_by_start.get(j)
     if run is None:
@@ -659,17 +809,17 @@ def _chain_hop(
 ) -> tuple[int, bool]:
     """The end of one more "of/for/and" hop of a complement (``end`` if none), and
     whether the hop took in a parent organisation."""
-    doc, d = x.doc, x.d
-    if end + 1 >= x.n or doc[end].text not in d.connectors:
+    d, raw = x.d, x.raw
+    if end + 1 >= x.n or raw[end] not in d.connectors:
         return end, False
-    word = doc[end].text
+    word = raw[end]
     j = end + 1
-    the = doc[j].text == "the"
+    the = raw[j] == "the"
     nxt = runs_by_start.get(j + 1 if the else j)
     if nxt is None:
         return end, False
-    words = [doc[k] for k in nxt if doc[k].is_alpha]
-    if word == "of" and not the and words and all(t.lower_ in d.places for t in words):
+    words = [k for k in nxt if raw[k].isalpha()]
+    if word == "of" and not the and words and all(raw[k].lower() in d.places for k in words):
         return nxt[-1] + 1, False  # "... of China"
     if word == "of" and head in d.sub_unit_heads:
         parent = _parent_end(x, nxt, runs_by_start)
@@ -682,9 +832,8 @@ def _chain_hop(
 
 def _parent_end(x: _Doc, run: list[int], runs_by_start: dict[int, list[int]]) -> int:
     """End of a parent organisation named after "of (the)", 0 when ``run`` is none."""
-    doc, d = x.doc, x.d
-    last = doc[run[-1]]
-    if last.lower_ not in d.parent_heads or any(doc[k].lower_ in d.tails for k in run):
+    d, raw = x.d, x.raw
+    if raw[run[-1]].lower() not in d.parent_heads or any(raw[k].lower() in d.tails for k in run):
         return 0
     end = _of_chain(x, run[-1] + 1, runs_by_start)[0]
     if len(run) < 2 and end == run[-1] + 1:
@@ -700,32 +849,33 @@ def _plain_complement(x: _Doc, run: list[int], word: str) -> bool:
     "and" only words that such names coordinate ("Health and Human Services");
     never a title or an acronym.
     """
-    doc, d = x.doc, x.d
-    toks = [doc[k] for k in run]
+    d, raw = x.d, x.raw
     if any(x.texts[k] in d.legal or x.texts[k].rstrip(".") in d.legal for k in run):
         return False
-    if any(_head_or_legal(x, k) for k in run) and any(x.distinctive(t) for t in toks):
+    if any(_head_or_legal(x, k) for k in run) and any(x.distinctive(k) for k in run):
         return False  # a name of its own ("... and Kestrel Biologics")
-    for t in toks:
-        if t.text in d.titles or t.lower_ in d.tails or t.text.isupper():
+    for k in run:
+        if raw[k] in d.titles or raw[k].lower() in d.tails or raw[k].isupper():
             return False
-    if all(t.lower_ in d.places for t in toks if t.is_alpha):
+    if all(raw[k].lower() in d.places for k in run if raw[k].isalpha()):
         return False
-    if org_key(doc.span_text(run[0], run[-1] + 1)) in d.gaz_index:
+    if org_key(x.span_text(run[0], run[-1] + 1)) in d.gaz_index:
         return False
     if word == "and":
-        return all(t.lower_ in d.and_joinable or t.lower_ in d.generic for t in toks if t.is_alpha)
+        return all(
+            raw[k].lower() in d.and_joinable or raw[k].lower() in d.generic
+            for k in run
+            if raw[k].isalpha()
+        )
     return True
 
 
 def _pattern_cands(x: _Doc, runs: list[list[int]]) -> list[Cand]:
-    doc, d = x.doc, x.d
+    d = x.d
     runs_by_start = {r[0]: r for r in runs}
     out: list[Cand] = []
-    texts, names = x.texts, x.names
+    texts, names, raw = x.texts, x.names, x.raw
     for run in runs:
-        # is_head / is_legal on the token texts (``lower_`` is ``str.lower``),
-        # so runs without a head cost no Token reads.
         heads: list[int] = []
         for i, k in enumerate(run):
             low = texts[k].lower()
@@ -739,54 +889,49 @@ def _pattern_cands(x: _Doc, runs: list[list[int]]) -> list[Cand]:
                 heads.append(i)
         if not heads:
             continue
-        toks = [doc[k] for k in run]
         last = heads[-1]
-        if any(t.lower_ in d.tails for t in toks[last + 1 :]):
+        if any(raw[k].lower() in d.tails for k in run[last + 1 :]):
             continue
-        if run[0] == run[last] and x.is_legal(toks[0]):
+        if last == 0 and x.is_legal(run[0]):
             c = _suffix_only(x, run[: last + 1])
             if c:
                 out.append(c)
             continue
         end = run[last] + 1
-        full_run = last == len(toks) - 1
+        full_run = last == len(run) - 1
         of_end, parent = _of_chain(x, end, runs_by_start) if full_run else (end, False)
         has_of = of_end > end
         # Past the head the run may hold a suffix the tokenizer split ("S.p" "." "A.").
         legal_end = _legal_extend(x, of_end)
-        cand_toks = [doc[k] for k in range(run[0], end)]
-        c = _judge(x, cand_toks, has_of, legal_end > of_end, parent)
-        if c is None:
+        kind = _judge(x, range(run[0], end), has_of, legal_end > of_end, parent)
+        if kind is None:
             continue
-        out.append(Cand(run[0], legal_end, c))
+        out.append(Cand(run[0], legal_end, kind))
     return out
 
 
 def _judge(
-    x: _Doc, toks: Sequence[Token], has_of: bool, has_suffix: bool, parent: bool = False
+    x: _Doc, toks: Sequence[int], has_of: bool, has_suffix: bool, parent: bool = False
 ) -> str | None:
-    """The kind of organisation ``toks`` (head included, of-chain excluded) names, or None.
+    """The kind of organisation tokens ``toks`` (head included, of-chain excluded)
+    name, or None.
 
     ``parent``: the of-chain names a parent organisation, which makes even a
     bare unit head ("Laboratory of X of the Y Academy") a name.
     """
-    d = x.d
-    words = [t for t in toks if t.text not in {"-", "‐", "and", "&"}]
-    non_legal = [t for t in words if not x.is_legal(t)]
-    heads = [t for t in non_legal if x.is_head(t)]
-    legal = has_suffix or any(x.is_legal(t) for t in words)
+    d, raw = x.d, x.raw
+    words = [k for k in toks if raw[k] not in _JOINERS]
+    non_legal = [k for k in words if not x.is_legal(k)]
+    heads = [k for k in non_legal if x.is_head(k)]
+    legal = has_suffix or len(non_legal) < len(words)
     if not heads and not legal:
         return None
     head = heads[-1] if heads else None
-    hlow = head.lower_ if head is not None else ""
+    hlow = raw[head].lower() if head is not None else ""
     # Modifiers: the words before the last head ("Medical Research" of "... Council").
-    mods = (
-        non_legal[: max(i for i, t in enumerate(non_legal) if t is head)]
-        if head is not None
-        else non_legal
-    )
-    n_dist = sum(1 for t in words if x.distinctive(t))
-    text = " ".join(t.lower_ for t in words)
+    mods = non_legal[: non_legal.index(head)] if head is not None else non_legal
+    lows = [raw[k].lower() for k in words]
+    text = " ".join(lows)
     # "... equals a phrase, or ends with one after words that are not distinctive":
     # look the text and each of its tails after a space up in a set, rather than
     # testing every phrase against every run.
@@ -796,57 +941,68 @@ def _judge(
     for j, ch in enumerate(text):
         if ch == " " and text[j + 1 :] in phrases:
             phrase = text[j + 1 :]
-            if not any(x.distinctive(t) for t in words[: len(words) - len(phrase.split())]):
+            if not any(x.distinctive(k) for k in words[: len(words) - len(phrase.split())]):
                 return None
-    if hlow in d.venue_heads and any(t.lower_ in d.venue_words for t in mods):
+    if hlow in d.venue_heads and any(raw[k].lower() in d.venue_words for k in mods):
         return None
     if head is not None and hlow in d.institution:
         if not mods and not (has_of and (hlow in d.bare_of_heads or parent)):
             return None
-        compound = len(mods) > 0 and f"{mods[-1].text} {head.text}" in d.compound_heads
-        if hlow in d.inst_need_distinctive and n_dist == 0 and not has_of and not compound:
+        compound = len(mods) > 0 and f"{raw[mods[-1]]} {raw[head]}" in d.compound_heads
+        if (
+            hlow in d.inst_need_distinctive
+            and not has_of
+            and not compound
+            and not any(x.distinctive(k) for k in words)
+        ):
             return None
-        if mods and all(t.lower_ in d.leading_strip for t in mods):
+        if mods and all(raw[k].lower() in d.leading_strip for k in mods):
             return None
-    elif n_dist == 0 and not (legal and mods) and not _place_entity(x, words, hlow, mods):
+    elif (
+        not (legal and mods)
+        and not any(x.distinctive(k) for k in words)
+        and not _place_entity(x, words, hlow, mods)
+    ):
         return None
     if legal and (head is None or hlow not in d.institution):
         return "company"
     kind = d.head_kind.get(hlow, "company")
-    if hlow in {"center", "centre"} and any(t.lower_ in d.hospital_center_mods for t in mods):
+    if hlow in {"center", "centre"} and any(raw[k].lower() in d.hospital_center_mods for k in mods):
         kind = "hospital"
-    if any(t.lower_ == "hospital" for t in words):
+    if "hospital" in lows:
         kind = "hospital"
     return kind if kind in ORG_KINDS else "other"
 
 
-def _place_entity(x: _Doc, words: Sequence[Token], hlow: str, mods: Sequence[Token]) -> bool:
+def _place_entity(x: _Doc, words: Sequence[int], hlow: str, mods: Sequence[int]) -> bool:
     """ "Hubei Provincial Investment Group": a place, a sector noun, then "Group"/"Holdings".
 
     Such names have no distinctive word, but a place-qualified sector noun
     under a corporate head is a name, not a description.
     """
     d = x.d
+    first = x.raw[words[0]].lower() if words else ""
     return (
         hlow in d.place_entity_heads
         and len(words) >= 3
-        and words[0].lower_ in d.places
-        and words[0].lower_ not in d.place_adjectives
-        and any(x.is_head(t) for t in mods)
+        and first in d.places
+        and first not in d.place_adjectives
+        and any(x.is_head(k) for k in mods)
     )
 
 
 def _suffix_only(x: _Doc, run: list[int]) -> Cand | None:
     """A legal suffix after lower-case words: "dievini Hopp BioTech holding GmbH"."""
-    doc, d = x.doc, x.d
+    d, raw = x.d, x.raw
     i = run[0] - 1
     start = run[0]
     capitalised = 0
     while i >= 0 and run[0] - i <= 6:
-        tok = doc[i]
-        if x.is_name(tok):
+        if x.is_name(i):
             capitalised += 1
-        elif not (tok.is_alpha and tok.lower_ not in d.lower_before_suffix and not tok.is_stop):
+        elif not (
+            raw[i].isalpha() and raw[i].lower() not in d.lower_before_suffix and not x.is_stop(i)
+        ):
             break
         start = i
         i -= 1
@@ -860,73 +1016,79 @@ def _suffix_only(x: _Doc, run: list[int]) -> Cand | None:
 
 def _heading_context(x: _Doc, i: int) -> bool:
     """An all-caps acronym among all-caps words is a heading ("WHO WE ARE"), not a name."""
-    for tok in (x.prev_word(i), x.next_word(i + 1)):
-        if tok is not None and tok.is_alpha and len(tok.text) > 1 and tok.text.isupper():
-            return True
+    for k in (x.prev_word(i), x.next_word(i + 1)):
+        if k is not None:
+            t = x.raw[k]
+            if t.isalpha() and len(t) > 1 and t.isupper():
+                return True
     return False
 
 
 def _ticker(x: _Doc, i: int, end: int) -> bool:
     nxt = x.next_word(end)
-    return (nxt is not None and nxt.text.startswith(":")) or ":" in x.doc[i].text
+    return (nxt is not None and x.raw[nxt].startswith(":")) or ":" in x.raw[i]
 
 
 def _bracketed(x: _Doc, start: int, end: int) -> bool:
     text = x.text
-    a = x.doc[start].idx
-    b = x.doc[end - 1].idx + len(x.doc[end - 1].text)
-    before = text[:a].rstrip(" ")[-1:]
-    after = text[b:].lstrip(" ")[:1]
-    return before in {"(", "[", "/"} or after in {")", "]", "/"}
+    a = x.idx[start] - 1
+    while a >= 0 and text[a] == " ":
+        a -= 1
+    if a >= 0 and text[a] in "([/":
+        return True
+    b = x.end_char(end)
+    while b < len(text) and text[b] == " ":
+        b += 1
+    return b < len(text) and text[b] in ")]/"
 
 
 def _media_ok(x: _Doc, start: int, end: int) -> bool:
     """Media are organisations only as actors or sources in running prose."""
     if _bracketed(x, start, end):
         return False
-    d = x.d
-    prev = [x.prev_word(start, k) for k in (1, 2, 3)]
-    if any(p is not None and p.text in {":", "|"} for p in prev[:2]):
+    d, raw = x.d, x.raw
+    prev = [x.prev_word(start, k) for k in (1, 2)]
+    if any(p is not None and raw[p] in {":", "|"} for p in prev):
         return False
     p1 = prev[0]
-    if p1 is not None and p1.lower_ == "by" and x.prev_word(start, 2) is None:
+    if p1 is not None and raw[p1].lower() == "by" and prev[1] is None:
         return False  # byline
-    if any(p is not None and p.lower_ in d.media_cues for p in prev[:2]):
+    if any(p is not None and raw[p].lower() in d.media_cues for p in prev):
         return True
     j = end
     seen = 0
     while j < x.n and seen < 5:
-        tok = x.doc[j]
-        if "\n" in tok.text:
+        t = raw[j]
+        if "\n" in t:
             break
-        if not tok.is_space:
+        if not t.isspace():
             seen += 1
-            if tok.lower_ in d.report_verbs:
+            if t.lower() in d.report_verbs:
                 return True
-            if tok.is_punct and tok.text not in {",", "'s", "’s"}:
+            if x.punct(j) and t not in {",", "'s", "’s"}:
                 break
         j += 1
     return False
 
 
 def _gaz_cands(x: _Doc, matcher: PhraseMatcher, lower_matcher: PhraseMatcher) -> list[Cand]:
-    doc, d = x.doc, x.d
+    d, raw, ws, n = x.d, x.raw, x.ws, x.n
     out: list[Cand] = []
     sdoc = x.spacy_doc
-    matches = {(s, e, int(sdoc.vocab.strings[m])) for m, s, e in matcher(sdoc)}
-    matches |= {(s, e, int(sdoc.vocab.strings[m])) for m, s, e in lower_matcher(sdoc)}
+    strings = sdoc.vocab.strings
+    matches = {(s, e, int(strings[m])) for m, s, e in matcher(sdoc)}
+    matches |= {(s, e, int(strings[m])) for m, s, e in lower_matcher(sdoc)}
     for s, e, gi in sorted(matches):
         entry = d.gazetteer[gi]
-        first = doc[s]
         if (
             e - s == 1
-            and _ALLCAPS.match(first.text)
+            and _ALLCAPS.match(raw[s])
             and (_heading_context(x, s) or _ticker(x, s, e) or _bracketed_ticker(x, s))
         ):
             continue
-        if e < x.n and doc[e].text in {"-", "‐"} and not doc[e - 1].whitespace_:
+        if e < n and raw[e] in _HYPHENS and not ws[e - 1]:
             continue  # part of a hyphen compound ("Pfizer-BioNTech" is handled as two)
-        if s > 0 and doc[s - 1].text in {"-", "‐"} and not doc[s - 1].whitespace_:
+        if s > 0 and raw[s - 1] in _HYPHENS and not ws[s - 1]:
             continue
         if entry.media:
             if not _media_ok(x, s, e):
@@ -938,23 +1100,22 @@ def _gaz_cands(x: _Doc, matcher: PhraseMatcher, lower_matcher: PhraseMatcher) ->
         start = s
         while (
             start > 0
-            and doc[start - 1].whitespace_ == " "
-            and x.is_name(doc[start - 1])
-            and doc[start - 1].lower_ in d.places
+            and ws[start - 1]
+            and x.is_name(start - 1)
+            and raw[start - 1].lower() in d.places
         ):
             start -= 1
         end = e
         while (
-            end < x.n
-            and doc[end - 1].whitespace_ == " "
+            end < n
+            and ws[end - 1]
             and (
-                x.is_head(doc[end])
-                or (end > e and x.names[end] and x.doc.lower[end] in d.head_extenders)
+                x.is_head(end)
+                or (end > e and x.names[end] and raw[end].lower() in d.head_extenders)
             )
         ):
             end += 1
-        nxt = doc[end] if end < x.n and doc[end - 1].whitespace_ == " " else None
-        if nxt is not None and x.is_name(nxt) and nxt.lower_ in d.tails:
+        if end < n and ws[end - 1] and x.is_name(end) and raw[end].lower() in d.tails:
             continue  # "Zhifei Biopharmaceutical Park" is a place, not the company
         end = _legal_extend(x, end)
         end = _region_extend(x, end)
@@ -969,21 +1130,20 @@ def _ticker_label(x: _Doc, start: int, end: int) -> bool:
     capitalised words may sit between the name and the colon ("Nasdaq Global
     Select Market: X"). Outside brackets "Name: ..." is a headline, not a ticker.
     """
-    last = x.doc[end - 1]
-    after = last.idx + len(last.text)
-    if ":" not in x.text[after : after + 60] or not _in_brackets(x, x.doc[start].idx):
+    after = x.end_char(end)
+    if ":" not in x.text[after : after + 60] or not _in_brackets(x, x.idx[start]):
         return False
     j = end
     for _ in range(5):
         nxt = x.next_word(j)
         if nxt is None:
             return False
-        if nxt.text == ":":
-            code = x.next_word(nxt.i + 1)
-            return code is not None and bool(_CODE.match(code.text))
-        if not x.names[nxt.i]:
+        if x.raw[nxt] == ":":
+            code = x.next_word(nxt + 1)
+            return code is not None and bool(_CODE.match(x.raw[code]))
+        if not x.names[nxt]:
             return False
-        j = nxt.i + 1
+        j = nxt + 1
     return False
 
 
@@ -997,26 +1157,35 @@ def _in_brackets(x: _Doc, char: int) -> bool:
 
 def _bracketed_ticker(x: _Doc, i: int) -> bool:
     """Exchange codes in "(SHA:600351)" or "[HK: 1276]"."""
-    return x.doc[i].text in x.d.tickers and ":" in x.text[x.doc[i].idx : x.doc[i].idx + 12]
+    return x.raw[i] in x.d.tickers and ":" in x.text[x.idx[i] : x.idx[i] + 12]
 
 
 @lru_cache(maxsize=4)
-def _longest_first(regions: tuple[tuple[str, ...], ...]) -> tuple[tuple[str, ...], ...]:
-    # Sorted once, not for every gazetteer match.
-    return tuple(sorted(regions, key=len, reverse=True))
+def _regions_by_first(
+    regions: tuple[tuple[str, ...], ...],
+) -> dict[str, tuple[tuple[str, ...], ...]]:
+    """Region suffixes by first word, longest first: a gazetteer match tries only the
+    regions its next word can open."""
+    out: dict[str, list[tuple[str, ...]]] = {}
+    for region in sorted(regions, key=len, reverse=True):
+        if region:
+            out.setdefault(region[0], []).append(region)
+    return {k: tuple(v) for k, v in out.items()}
 
 
 def _region_extend(x: _Doc, end: int) -> int:
-    doc, d = x.doc, x.d
-    for region in _longest_first(d.regions):
+    raw, ws, n = x.raw, x.ws, x.n
+    if end >= n or not ws[end - 1]:
+        return end
+    for region in _regions_by_first(x.d.regions).get(raw[end], ()):
         k = end
         ok = True
         for w in region:
-            if k >= x.n or doc[k - 1].whitespace_ != " " or doc[k].text != w:
+            if k >= n or not ws[k - 1] or raw[k] != w:
                 ok = False
                 break
             k += 1
-        if ok and not (k < x.n and doc[k - 1].whitespace_ == " " and x.is_name(doc[k])):
+        if ok and not (k < n and ws[k - 1] and x.is_name(k)):
             return k
     return end
 
@@ -1026,7 +1195,7 @@ def _region_extend(x: _Doc, end: int) -> int:
 
 def _enumerated(x: _Doc, runs: list[list[int]], spans: list[Cand]) -> list[Cand]:
     """Names listed with found organisations: "A Therapeutics, B UK, C and D Ltd"."""
-    doc, d = x.doc, x.d
+    d, raw = x.d, x.raw
     covered = {k for c in spans for k in range(c.start, c.end)}
     items: list[tuple[int, int, bool]] = [(c.start, c.end, True) for c in spans]
     for run in runs:
@@ -1035,12 +1204,13 @@ def _enumerated(x: _Doc, runs: list[list[int]], spans: list[Cand]) -> list[Cand]
         items.append((run[0], run[-1] + 1, False))
     items.sort()
     out: list[Cand] = []
+    texts = x.texts
 
     def sep(a: tuple[int, int, bool], b: tuple[int, int, bool]) -> bool:
         gap: list[str] = []
         for k in range(a[1], b[0]):
-            if not x.texts[k].isspace():
-                gap.append(x.texts[k])
+            if not texts[k].isspace():
+                gap.append(texts[k])
                 if len(gap) > 2:
                     return False  # every separator below has at most two words
         return gap in ([","], ["and"], [",", "and"], ["or"], [",", "or"], [";"])
@@ -1056,10 +1226,9 @@ def _enumerated(x: _Doc, runs: list[list[int]], spans: list[Cand]) -> list[Cand]
                 for s, e, is_org in chain:
                     if is_org or e - s > 5:
                         continue
-                    toks = [doc[k] for k in range(s, e)]
-                    if not any(x.distinctive(t) for t in toks):
+                    if not any(x.distinctive(k) for k in range(s, e)):
                         continue
-                    if any(t.lower_ in d.tails or t.text in d.titles for t in toks):
+                    if any(raw[k].lower() in d.tails or raw[k] in d.titles for k in range(s, e)):
                         continue
                     out.append(Cand(s, e, "company"))
         chain = [it]
@@ -1068,51 +1237,52 @@ def _enumerated(x: _Doc, runs: list[list[int]], spans: list[Cand]) -> list[Cand]
 
 def _descriptor_cands(x: _Doc, runs: list[list[int]], covered: set[int]) -> list[Cand]:
     """Names introduced by what they are: "partner Vaxelle", "Yaozhi Data, a consultancy"."""
-    doc, d = x.doc, x.d
+    d, raw, ws, n = x.d, x.raw, x.ws, x.n
     out: list[Cand] = []
     for run in runs:
         if len(run) > 4 or any(k in covered for k in run):
             continue
-        toks = [doc[k] for k in run]
-        if not any(x.distinctive(t) for t in toks) or any(t.lower_ in d.tails for t in toks):
-            continue
+        # The cue first: most runs have none, and the other tests cost more.
         end = run[-1] + 1
-        if end < x.n and doc[end].text in {"-", "‐"} and not doc[end - 1].whitespace_:
-            continue  # a code name ("ABC-123"), not a company
-        prev = doc[run[0] - 1] if run[0] > 0 else None
-        before = (
-            prev is not None
-            and prev.whitespace_ == " "
-            and prev.lower_ in d.descriptors
-            and prev.text.islower()
-        )
+        p = run[0] - 1
+        before = p >= 0 and bool(ws[p]) and raw[p].lower() in d.descriptors and raw[p].islower()
         after = False
-        if end + 2 < x.n and doc[end].text == "," and doc[end + 1].lower_ in {"a", "an"}:
-            for k in range(end + 2, min(end + 7, x.n)):
-                tok = doc[k]
-                if tok.lower_ in d.descriptors and tok.text.islower():
-                    nxt = doc[k + 1] if k + 1 < x.n else None
-                    after = nxt is None or nxt.is_punct or nxt.lower_ in d.descriptor_followers
+        if end + 2 < n and raw[end] == "," and raw[end + 1].lower() in {"a", "an"}:
+            for k in range(end + 2, min(end + 7, n)):
+                t = raw[k]
+                if t.lower() in d.descriptors and t.islower():
+                    after = (
+                        k + 1 >= n or x.punct(k + 1) or raw[k + 1].lower() in d.descriptor_followers
+                    )
                     break
-                if tok.is_punct and tok.text not in {"-", "‐"}:
+                if t not in _HYPHENS and x.punct(k):
                     break  # "a Beijing-based consultancy" goes on over the hyphen
-        if before or after:
-            out.append(Cand(run[0], end, "company"))
-            covered.update(run)
+        if not (before or after):
+            continue
+        if not any(x.distinctive(k) for k in run) or any(raw[k].lower() in d.tails for k in run):
+            continue
+        if end < n and raw[end] in _HYPHENS and not ws[end - 1]:
+            continue  # a code name ("ABC-123"), not a company
+        out.append(Cand(run[0], end, "company"))
+        covered.update(run)
     return out
 
 
 def _source_cue(x: _Doc, start: int, end: int) -> bool:
     """Whether the words around ``start:end`` cite it as a source: "told X",
     "according to X", "X reported"."""
-    d = x.d
-    p1, p2 = x.prev_word(start), x.prev_word(start, 2)
+    d, raw = x.d, x.raw
+    p1 = x.prev_word(start)
+    if p1 is not None:
+        low = raw[p1].lower()
+        if low in d.camel_before:
+            return True
+        if low == "to":
+            p2 = x.prev_word(start, 2)
+            if p2 is not None and raw[p2].lower() == "according":
+                return True
     nxt = x.next_word(end)
-    if p1 is not None and p1.lower_ in d.camel_before:
-        return True
-    if p1 is not None and p1.lower_ == "to" and p2 is not None and p2.lower_ == "according":
-        return True
-    return nxt is not None and nxt.lower_ in d.camel_after
+    return nxt is not None and raw[nxt].lower() in d.camel_after
 
 
 def _media_name(x: _Doc, run: list[int]) -> bool:
@@ -1122,11 +1292,16 @@ def _media_name(x: _Doc, run: list[int]) -> bool:
         return False
     words = [x.texts[k] for k in run]
     last = words[-1].lower()
+    if len(run) == 1:
+        if not last.endswith(d.media_endings):
+            return False
+    elif last not in d.media_words:
+        return False
     if any(w in d.never_name or w.lower() in d.places for w in words):
         return False
     if len(run) == 1:
         return any(last.endswith(e) and len(last) > len(e) + 2 for e in d.media_endings)
-    return last in d.media_words and x.distinctive(x.doc[run[0]])
+    return x.distinctive(run[0])
 
 
 def _media_cands(x: _Doc, runs: list[list[int]], covered: set[int]) -> list[Cand]:
@@ -1144,11 +1319,13 @@ def _media_cands(x: _Doc, runs: list[list[int]], covered: set[int]) -> list[Cand
 def _label_lines(x: _Doc) -> list[tuple[int, int]]:
     """Character ranges of navigation and credit lines ("Related: ...", "Source: ...
     Editor: ..."): such lines name no organisation in prose."""
+    if ":" not in x.text:
+        return []  # every label ends with a colon
     return [m.span() for m in x.d.line_labels.finditer(x.text)]
 
 
 def _on_label_line(x: _Doc, c: Cand, lines: list[tuple[int, int]]) -> bool:
-    a = x.doc[c.start].idx
+    a = x.idx[c.start]
     return any(s <= a < e for s, e in lines)
 
 
@@ -1160,23 +1337,17 @@ def _camel_cands(x: _Doc, covered: set[int]) -> list[Cand]:
         text = x.texts[i]
         if i in covered or not _CAMEL.match(text) or text in d.camel_stop:
             continue
-        p1, p2 = x.prev_word(i), x.prev_word(i, 2)
-        nxt = x.next_word(i + 1)
-        cue = (p1 is not None and p1.lower_ in d.camel_before) or (
-            p1 is not None and p1.lower_ == "to" and p2 is not None and p2.lower_ == "according"
-        )
-        cue = cue or (nxt is not None and nxt.lower_ in d.camel_after)
-        if cue:
+        if _source_cue(x, i, i + 1):
             out.append(Cand(i, i + 1, "company"))
     return out
 
 
-def _core(x: _Doc, toks: Sequence[Token]) -> list[str]:
+def _core(x: _Doc, toks: Sequence[int]) -> list[str]:
     """The distinctive part of a company name: "Zhifei" of "Chongqing Zhifei Biological ..."."""
     d = x.d
-    words = [t for t in toks if t.text not in {"-", "‐"}]
+    words = [k for k in toks if x.raw[k] not in _HYPHENS]
     i = 0
-    while i < len(words) and x.texts[words[i].i].lower() in d.places:
+    while i < len(words) and x.texts[words[i]].lower() in d.places:
         i += 1
     j = len(words)
     while j > i and not x.distinctive(words[j - 1]):
@@ -1184,24 +1355,23 @@ def _core(x: _Doc, toks: Sequence[Token]) -> list[str]:
     core = words[i:j]
     if not core or (len(core) == 1 and not x.distinctive(core[0])):
         return []
-    return [x.texts[t.i] for t in core]
+    return [x.texts[k] for k in core]
 
 
-def _short_forms(x: _Doc, spans: list[Span], covered: set[int]) -> list[Cand]:
+def _short_forms(x: _Doc, spans: list[Cand], covered: set[int]) -> list[Cand]:
     """Later (or earlier) bare mentions of a found company's distinctive core."""
-    doc, d = x.doc, x.d
+    d, raw, ws = x.d, x.raw, x.ws
     cores: dict[tuple[str, ...], tuple[str, str]] = {}
     for sp in spans:
-        ext = sp._
-        if ext.org_kind in {"government", "hospital", "academic"} or ext.org_ref in d.media_names:
+        if sp.kind in {"government", "hospital", "academic"} or sp.ref in d.media_names:
             continue  # a media outlet's core ("Daily") is no short name of it
-        core = tuple(_core(x, list(sp)))
+        core = tuple(_core(x, range(sp.start, sp.end)))
         if not core or (len(core) == 1 and (len(core[0]) < 3 or core[0].lower() in d.generic)):
             continue
-        if len(core) == len([t for t in sp if not t.is_punct]):
+        if len(core) == sum(1 for k in range(sp.start, sp.end) if not x.punct(k)):
             continue  # the name is its own core
         if core not in cores:
-            cores[core] = (span_text(sp), ext.org_kind or "company")
+            cores[core] = (x.cand_text(sp), sp.kind or "company")
     out: list[Cand] = []
     texts = x.texts
     for core, (ref, kind) in cores.items():
@@ -1212,21 +1382,16 @@ def _short_forms(x: _Doc, spans: list[Span], covered: set[int]) -> list[Cand]:
                 continue
             if any(k in covered for k in range(i, i + n)):
                 continue
-            nxt = doc[i + n] if i + n < x.n else None
-            if (
-                nxt is not None
-                and doc[i + n - 1].whitespace_
-                and x.is_name(nxt)
-                and nxt.text not in d.titles
-            ):
+            nxt = i + n
+            if nxt < x.n and ws[nxt - 1] and x.is_name(nxt) and raw[nxt] not in d.titles:
                 continue  # part of another name ("Zhirui Biopharmaceutical Park")
-            prv = doc[i - 1] if i > 0 else None
+            prv = i - 1
             if (
-                prv is not None
-                and prv.whitespace_
+                prv >= 0
+                and ws[prv]
                 and x.is_name(prv)
-                and prv.lower_ not in d.places
-                and not x.sentence_initial(i - 1)
+                and raw[prv].lower() not in d.places
+                and not x.sentence_initial(prv)
             ):
                 continue  # the tail of a longer name
             out.append(Cand(i, i + n, kind, ref))
@@ -1234,23 +1399,27 @@ def _short_forms(x: _Doc, spans: list[Span], covered: set[int]) -> list[Cand]:
     return out
 
 
+@lru_cache(maxsize=50_000)
+def _word_initials(w: str) -> str:
+    """The initials one word gives an acronym: "" for function words, one per
+    CamelCase part ("BioNTech" gives "BNT")."""
+    if w.lower() in _FUNCTION or not w[:1].isalpha():
+        return ""
+    parts = _CAMEL_PARTS.findall(w) or [w]
+    return "".join(p[0].upper() for p in parts)
+
+
 def _initials(toks: Iterable[str]) -> str:
-    out = []
-    for w in toks:
-        if w.lower() in _FUNCTION or not w[:1].isalpha():
-            continue
-        parts = _CAMEL_PARTS.findall(w) or [w]
-        out.extend(p[0].upper() for p in parts)
-    return "".join(out)
+    return "".join(_word_initials(w) for w in toks)
 
 
-def _acronyms(x: _Doc, spans: list[Span], covered: set[int]) -> list[Cand]:
+def _acronyms(x: _Doc, spans: list[Cand], covered: set[int]) -> list[Cand]:
     """Acronyms defined after a name "(NMPA)" or spelling one found ("BIA")."""
-    doc, d = x.doc, x.d
+    d, raw, texts, names = x.d, x.raw, x.texts, x.names
     out: list[Cand] = []
-    by_initials: dict[str, Span] = {}
+    by_initials: dict[str, Cand] = {}
     for sp in spans:
-        words = [x.texts[t.i] for t in sp if t.is_alpha or x.names[t.i]]
+        words = [texts[k] for k in range(sp.start, sp.end) if raw[k].isalpha() or names[k]]
         words = [w for w in words if w not in d.legal]
         for variant in (words, [w for w in words if w.lower() not in d.places]):
             ini = _initials(variant)
@@ -1258,24 +1427,26 @@ def _acronyms(x: _Doc, spans: list[Span], covered: set[int]) -> list[Cand]:
                 by_initials.setdefault(ini, sp)
         # "(NMPA)" / "(MSD, NYSE: MRK)" right after the name.
         j = sp.end
-        if j + 1 < x.n and doc[j].text == "(" and _ALLCAPS.match(doc[j + 1].text):
+        if j + 1 < x.n and raw[j] == "(" and _ALLCAPS.match(raw[j + 1]):
             k = j + 1
             if (
                 k + 1 < x.n
-                and doc[k + 1].text in {")", ","}
+                and raw[k + 1] in {")", ","}
                 and k not in covered
-                and doc[k].text not in d.tickers
+                and raw[k] not in d.tickers
             ):
-                out.append(Cand(k, k + 1, sp._.org_kind or "other", span_text(sp)))
+                out.append(Cand(k, k + 1, sp.kind or "other", x.cand_text(sp)))
                 covered.add(k)
+    if not by_initials:
+        return out
     for i in x.caps:
-        text = x.texts[i]
-        if i in covered or not _ALLCAPS.match(text) or text in d.never_name:
+        text = texts[i]
+        found = by_initials.get(text)
+        if found is None or i in covered or not _ALLCAPS.match(text) or text in d.never_name:
             continue
-        sp = by_initials.get(text)
-        if sp is None or _heading_context(x, i) or _ticker(x, i, i + 1):
+        if _heading_context(x, i) or _ticker(x, i, i + 1):
             continue
-        out.append(Cand(i, i + 1, sp._.org_kind or "other", span_text(sp)))
+        out.append(Cand(i, i + 1, found.kind or "other", x.cand_text(found)))
         covered.add(i)
     return out
 
@@ -1299,6 +1470,29 @@ def _blocked_chars(doc: Doc) -> list[tuple[int, int]]:
     return out
 
 
+def _select(cands: list[Cand]) -> list[Cand]:
+    """Non-overlapping candidates, longest first, then leftmost: what spaCy's
+    ``filter_spans`` keeps, on (start, end) pairs instead of Span objects.
+
+    Of two candidates over the same tokens the one with a reference wins.
+    """
+    by_span: dict[tuple[int, int], Cand] = {}
+    for c in cands:
+        key = (c.start, c.end)
+        old = by_span.get(key)
+        if old is None or (old.ref is None and c.ref is not None):
+            by_span[key] = c
+    keep: list[tuple[int, int]] = []
+    seen: set[int] = set()
+    for s, e in sorted(by_span, key=lambda k: (k[1] - k[0], -k[0]), reverse=True):
+        # Inclusive bounds, as in filter_spans.
+        if s not in seen and e - 1 not in seen:
+            keep.append((s, e))
+            seen.update(range(s, e))
+    keep.sort()
+    return [by_span[k] for k in keep]
+
+
 class OrgFinder:
     def __init__(self, nlp: Language) -> None:
         self.data = load_data()
@@ -1320,8 +1514,10 @@ class OrgFinder:
         blocked = _blocked_chars(doc)
 
         def free(c: Cand) -> bool:
-            a, b = doc[c.start].idx, doc[c.end - 1].idx + len(doc[c.end - 1].text)
-            return c.end > c.start and not any(s < b and a < e for s, e in blocked)
+            if c.end <= c.start:
+                return False
+            a, b = x.idx[c.start], x.end_char(c.end)
+            return not any(s < b and a < e for s, e in blocked)
 
         runs = _join_and(x, _atomic_runs(x))
         cands = [
@@ -1329,45 +1525,35 @@ class OrgFinder:
             for c in _pattern_cands(x, runs) + _gaz_cands(x, self.matcher, self.lower_matcher)
             if free(c) and not _ticker_label(x, c.start, c.end)
         ]
-        primary = self._select(doc, cands)
+        primary = _select(cands)
         taken = {k for c in primary for k in range(c.start, c.end)}
         extra = _enumerated(x, runs, primary)
         extra += _descriptor_cands(x, runs, taken) + _camel_cands(x, taken)
         extra += _media_cands(x, runs, taken)
-        primary = self._select(doc, primary + [c for c in extra if free(c)])
+        primary = _select(primary + [c for c in extra if free(c)])
         lines = _label_lines(x)
         if lines:
             primary = [c for c in primary if c.gaz is not None or not _on_label_line(x, c, lines)]
-        spans = self._spans(doc, primary, x.glued)
-        covered = {k for s in spans for k in range(s.start, s.end)}
-        derived = _acronyms(x, spans, covered)
-        derived += _short_forms(x, spans, covered)
+        # The derived finders read the kept names as candidates: the spans the
+        # Doc gets would say the same (kind, reference, start past a dateline).
+        covered = {k for c in primary for k in range(c.start, c.end)}
+        derived = _acronyms(x, primary, covered)
+        derived += _short_forms(x, primary, covered)
         derived = [c for c in derived if free(c)]
-        final = self._select(doc, primary + derived)
-        doc.spans["orgs"] = self._spans(doc, final, x.glued)
+        final = _select(primary + derived)
+        doc.spans["orgs"] = self._spans(doc, final, x)
         return doc
 
     @staticmethod
-    def _select(doc: Doc, cands: list[Cand]) -> list[Cand]:
-        """Non-overlapping candidates, longest first (spaCy's filter_spans order)."""
-        by_span = {}
-        for c in cands:
-            key = (c.start, c.end)
-            old = by_span.get(key)
-            if old is None or (old.ref is None and c.ref is not None):
-                by_span[key] = c
-        keep = filter_spans([Span(doc, s, e) for s, e in by_span])
-        return [by_span[(s.start, s.end)] for s in sorted(keep, key=lambda s: s.start)]
-
-    @staticmethod
-    def _spans(doc: Doc, cands: list[Cand], glued: dict[int, int]) -> list[Span]:
+    def _spans(doc: Doc, cands: list[Cand], x: _Doc) -> list[Span]:
         out = []
         for c in cands:
             sp = Span(doc, c.start, c.end, label="ORG")
-            sp._.org_kind = c.kind
-            sp._.org_ref = c.ref
-            if c.start in glued:
-                sp._.org_start = doc[c.start].idx + glued[c.start]
+            ext = sp._
+            ext.org_kind = c.kind
+            ext.org_ref = c.ref
+            if c.start in x.glued:
+                ext.org_start = x.idx[c.start] + x.glued[c.start]
             out.append(sp)
         return out
 
