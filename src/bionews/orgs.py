@@ -19,6 +19,7 @@ from __future__ import annotations
 import json
 import re
 import unicodedata
+from bisect import bisect_right
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
@@ -26,7 +27,7 @@ from importlib import resources
 from itertools import compress
 
 import numpy as np
-from spacy.attrs import IDX, IS_PUNCT, ORTH, SPACY
+from spacy.attrs import IDX, ORTH, SPACY
 from spacy.language import Language
 from spacy.matcher import PhraseMatcher
 from spacy.strings import StringStore
@@ -262,14 +263,36 @@ class _Memo:
     long run's memory stays flat while the common words stay cached.
     """
 
-    __slots__ = ("cap", "d", "dist", "name", "text")
+    __slots__ = (
+        "cap",
+        "caps_from_names",
+        "code",
+        "compound_tails",
+        "d",
+        "dist",
+        "name",
+        "punct",
+        "stop",
+        "text",
+    )
 
     def __init__(self, d: OrgData) -> None:
         self.d = d
+        # Every text that ends a compound head after a space: "Committee" of
+        # "Standing Committee". Only such a word can close a compound.
+        self.compound_tails = frozenset(
+            h[j + 1 :] for h in d.compound_heads for j, ch in enumerate(h) if ch == " "
+        )
         self.text: dict[int, str] = {}  # orth hash -> token text
         self.name: dict[int, bool] = {}  # orth hash -> _name_form of the text
         self.cap: dict[int, bool] = {}  # orth hash -> text opens with A-Z
         self.dist: dict[str, bool] = {}  # token text -> _distinctive_text
+        self.code: dict[str, int] = {}  # token text -> _head_code
+        self.punct: dict[int, bool] = {}  # orth hash -> Lexeme.is_punct
+        self.stop: dict[int, bool] = {}  # orth hash -> Lexeme.is_stop
+        # The A-Z tokens the CamelCase and acronym scans read are name tokens,
+        # unless a never-name word is CamelCase and not stopped: then they scan all.
+        self.caps_from_names = all(not _CAMEL.match(w) or w in d.camel_stop for w in d.never_name)
 
     def learn(self, orth: list[int], strings: StringStore) -> None:
         """Add the forms of ``orth`` not seen yet (one set difference per Doc)."""
@@ -277,15 +300,29 @@ class _Memo:
         if not new:
             return
         if len(self.text) + len(new) > _MEMO_MAX:
-            self.text.clear()
-            self.name.clear()
-            self.cap.clear()
+            for table in (self.text, self.name, self.cap, self.punct, self.stop):
+                table.clear()
         never = self.d.never_name
         for h in new:
             t = strings[h]
             self.text[h] = t
             self.name[h] = _name_form(t, never)
             self.cap[h] = "A" <= t[:1] <= "Z"
+
+    def head_code(self, t: str) -> int:
+        """Which head tests of :func:`_pattern_cands` a token written ``t`` can pass."""
+        got = self.code.get(t)
+        if got is None:
+            if len(self.code) >= _MEMO_MAX:
+                self.code.clear()
+            d, low = self.d, t.lower()
+            got = self.code[t] = (
+                (_HEAD if low in d.head_kind else 0)
+                | (_LEGAL if t in d.legal or t.rstrip(".") in d.legal else 0)
+                | (_EXTENDER if low in d.head_extenders else 0)
+                | (_COMPOUND_TAIL if t in self.compound_tails else 0)
+            )
+        return got
 
     def distinctive(self, t: str) -> bool:
         got = self.dist.get(t)
@@ -297,6 +334,8 @@ class _Memo:
 
 
 _MEMO_MAX = 100_000
+# Bits of _Memo.head_code.
+_HEAD, _LEGAL, _EXTENDER, _COMPOUND_TAIL = 1, 2, 4, 8
 # OrgData (by identity) -> its memo; load_data() keeps one OrgData per process.
 _MEMOS: dict[int, tuple[OrgData, _Memo]] = {}
 
@@ -329,6 +368,7 @@ _SENT_END = frozenset({".", "!", "?", ":", '"', "“", "”", "|", "--", "—", 
 _HYPHENS = frozenset({"-", "‐"})
 _JOINERS = frozenset({"-", "‐", "and", "&"})
 _POSSESSIVE = frozenset({"'s", "’s"})
+_SEP_OPENERS = frozenset({",", "and", "or", ";"})
 
 
 class _Doc:
@@ -354,28 +394,41 @@ class _Doc:
             arr = doc.to_array([ORTH, SPACY, IDX])
             self.orth = arr[:, 0]
             orth: list[int] = self.orth.tolist()
+            self.orth_list = orth
             self.ws: list[int] = arr[:, 1].tolist()
             self.idx: list[int] = arr[:, 2].tolist()
         else:
             self.orth = None
             orth, self.ws, self.idx = [], [], []
-        memo.learn(orth, doc.vocab.strings)
-        self.raw: list[str] = list(map(memo.text.__getitem__, orth))
+            self.orth_list = orth
+        try:
+            self.raw: list[str] = list(map(memo.text.__getitem__, orth))
+        except KeyError:  # a form not seen yet (or the memo was emptied)
+            memo.learn(orth, doc.vocab.strings)
+            self.raw = list(map(memo.text.__getitem__, orth))
         self.texts = self.raw
         # Name flags of ``texts`` (past a dateline) and of ``raw`` (``is_name``):
         # the same list unless a dateline is glued.
         self.names: list[bool] = list(map(memo.name.__getitem__, orth))
         self.raw_names = self.names
         self.glued = self._unglue()
+        self.name_idx = list(compress(range(n), self.names))
         # Tokens opening with A-Z: the only ones the CamelCase and acronym
         # patterns can match, so those scans skip the rest without a regex call.
-        if self.glued:
-            self.caps = [i for i, t in enumerate(self.texts) if "A" <= t[:1] <= "Z"]
-        else:
-            self.caps = list(compress(range(n), map(memo.cap.__getitem__, orth)))
-        self.name_idx = list(compress(range(n), self.names))
+        # A-Z opens a name unless the word is a never-name one, which neither
+        # scan takes (see _Memo.caps_from_names), so the names are enough.
+        texts = self.texts
+        self.name_caps = (
+            [i for i in self.name_idx if "A" <= texts[i][:1] <= "Z"]
+            if memo.caps_from_names
+            else self.caps
+        )
         self._positions: dict[str, list[int]] = {}
-        self._punct: list[int] | None = None
+
+    @property
+    def caps(self) -> list[int]:
+        """Every token opening with A-Z (in ``texts``)."""
+        return [i for i, t in enumerate(self.texts) if "A" <= t[:1] <= "Z"]
 
     def _unglue(self) -> dict[int, int]:
         """Tokens that glue a wire dateline to a name ("WIRE)--Corvantis"): index -> cut.
@@ -384,20 +437,32 @@ class _Doc:
         read only the part after the dashes (``texts`` holds it), and a name
         starting there starts at the cut, not at the dateline.
         """
-        if "--" not in self.text and "—" not in self.text:
+        text, raw = self.text, self.raw
+        if "--" not in text and "—" not in text:
             return {}
+        # The tokens holding a dash pair or an em dash, found from the text:
+        # the token that covers an occurrence is the one holding it, if any.
+        dashed: set[int] = set()
+        for dash in ("--", "—"):
+            p = text.find(dash)
+            while p >= 0:
+                i = bisect_right(self.idx, p) - 1
+                if i >= 0 and dash in raw[i]:
+                    dashed.add(i)
+                p = text.find(dash, p + 1)
         never = self.d.never_name
         cuts = {}
-        for t in {t for t in self.raw if "--" in t or "—" in t}:
+        for t in {raw[i] for i in dashed}:
             m = _GLUED.match(t)
             if m and _name_form(t[m.end() :], never):
                 cuts[t] = m.end()
         if not cuts:
             return {}
-        self.texts = list(self.raw)
+        self.texts = list(raw)
         self.names = list(self.names)
         glued = {}
-        for i, t in enumerate(self.texts):
+        for i in sorted(dashed):
+            t = raw[i]
             if t in cuts:
                 glued[i] = cuts[t]
                 self.texts[i] = t[cuts[t] :]
@@ -423,13 +488,20 @@ class _Doc:
         return got
 
     def punct(self, i: int) -> bool:
-        """``Token.is_punct`` of token ``i`` (one array read, on first use)."""
-        if self._punct is None:
-            self._punct = self.spacy_doc.to_array(IS_PUNCT).tolist()
-        return bool(self._punct[i])
+        """``Token.is_punct`` of token ``i``: its lexeme's flag, kept by orth hash."""
+        h = self.orth_list[i]
+        got = self.memo.punct.get(h)
+        if got is None:
+            got = self.memo.punct[h] = self.spacy_doc.vocab[h].is_punct
+        return got
 
     def is_stop(self, i: int) -> bool:
-        return self.spacy_doc[i].is_stop
+        """``Token.is_stop`` of token ``i``: its lexeme's flag, kept by orth hash."""
+        h = self.orth_list[i]
+        got = self.memo.stop.get(h)
+        if got is None:
+            got = self.memo.stop[h] = self.spacy_doc.vocab[h].is_stop
+        return got
 
     def span_text(self, start: int, end: int) -> str:
         """``doc[start:end].text`` without building the Span."""
@@ -514,6 +586,7 @@ def _atomic_runs(x: _Doc) -> list[list[int]]:
     runs: list[list[int]] = []
     cur: list[int] = []
     texts, names, raw, ws, n = x.texts, x.names, x.raw, x.ws, x.n
+    legal, titles = d.legal, d.titles
     starts = x.name_idx
     p = 0
     i = 0
@@ -527,10 +600,14 @@ def _atomic_runs(x: _Doc) -> list[list[int]]:
         elif i >= n:
             break
         text = texts[i]
-        if names[i] and text not in d.titles:
+        if names[i] and text not in titles:
             # (A token's trailing space is " " or nothing, so only a glued
             # dateline or a legal suffix cuts two adjacent names apart.)
-            if cur and (i in x.glued or _after_suffix(x, cur, i)):
+            last = texts[cur[-1]] if cur else ""
+            if cur and (
+                i in x.glued
+                or ((last in legal or last.rstrip(".") in legal) and _after_suffix(x, cur, i))
+            ):
                 runs.append(cur)
                 cur = []
             cur.append(i)
@@ -566,8 +643,10 @@ def _atomic_runs(x: _Doc) -> list[list[int]]:
     out = []
     for run in runs:
         run = _strip_leading(x, run)
-        if run:
+        if len(run) > 1:
             out.extend(_split_repeat(x, run))
+        elif run:
+            out.append(run)
     return out
 
 
@@ -647,6 +726,15 @@ def _heading_prefix(x: _Doc, run: list[int]) -> int:
 
 def _strip_leading(x: _Doc, run: list[int]) -> list[int]:
     d = x.d
+    # Most runs open with a word none of the tests below can strip.
+    text = x.texts[run[0]]
+    if (
+        text not in d.sentence_initial_stop
+        and "-" not in text
+        and text.lower() not in d.leading_strip
+        and x.raw[run[0]].lower() not in d.heading_phrases
+    ):
+        return run
     while run:
         text = x.texts[run[0]]
         cut = _heading_prefix(x, run)
@@ -875,16 +963,19 @@ def _pattern_cands(x: _Doc, runs: list[list[int]]) -> list[Cand]:
     runs_by_start = {r[0]: r for r in runs}
     out: list[Cand] = []
     texts, names, raw = x.texts, x.names, x.raw
+    codes, head_code = x.memo.code, x.memo.head_code
     for run in runs:
         heads: list[int] = []
         for i, k in enumerate(run):
-            low = texts[k].lower()
-            if (
-                (names[k] and low in d.head_kind)
-                or texts[k] in d.legal
-                or texts[k].rstrip(".") in d.legal
-                or (i and f"{texts[run[i - 1]]} {texts[k]}" in d.compound_heads)
-                or (heads and heads[-1] == i - 1 and names[k] and low in d.head_extenders)
+            t = texts[k]
+            c = codes.get(t)
+            if c is None:
+                c = head_code(t)
+            if c and (
+                (c & _HEAD and names[k])
+                or c & _LEGAL
+                or (c & _COMPOUND_TAIL and i and f"{texts[run[i - 1]]} {t}" in d.compound_heads)
+                or (c & _EXTENDER and heads and heads[-1] == i - 1 and names[k])
             ):
                 heads.append(i)
         if not heads:
@@ -938,11 +1029,14 @@ def _judge(
     phrases = _phrase_set(d.non_org_phrases)
     if text in phrases:
         return None
-    for j, ch in enumerate(text):
-        if ch == " " and text[j + 1 :] in phrases:
-            phrase = text[j + 1 :]
-            if not any(x.distinctive(k) for k in words[: len(words) - len(phrase.split())]):
-                return None
+    j = text.find(" ")
+    while j >= 0:
+        phrase = text[j + 1 :]
+        if phrase in phrases and not any(
+            x.distinctive(k) for k in words[: len(words) - len(phrase.split())]
+        ):
+            return None
+        j = text.find(" ", j + 1)
     if hlow in d.venue_heads and any(raw[k].lower() in d.venue_words for k in mods):
         return None
     if head is not None and hlow in d.institution:
@@ -1196,6 +1290,8 @@ def _region_extend(x: _Doc, end: int) -> int:
 def _enumerated(x: _Doc, runs: list[list[int]], spans: list[Cand]) -> list[Cand]:
     """Names listed with found organisations: "A Therapeutics, B UK, C and D Ltd"."""
     d, raw = x.d, x.raw
+    if len(spans) < 2:
+        return []  # a list needs two found organisations
     covered = {k for c in spans for k in range(c.start, c.end)}
     items: list[tuple[int, int, bool]] = [(c.start, c.end, True) for c in spans]
     for run in runs:
@@ -1207,6 +1303,8 @@ def _enumerated(x: _Doc, runs: list[list[int]], spans: list[Cand]) -> list[Cand]
     texts = x.texts
 
     def sep(a: tuple[int, int, bool], b: tuple[int, int, bool]) -> bool:
+        if a[1] >= b[0] or (texts[a[1]] not in _SEP_OPENERS and not texts[a[1]].isspace()):
+            return False  # every separator below opens with one of those
         gap: list[str] = []
         for k in range(a[1], b[0]):
             if not texts[k].isspace():
@@ -1288,15 +1386,17 @@ def _source_cue(x: _Doc, start: int, end: int) -> bool:
 def _media_name(x: _Doc, run: list[int]) -> bool:
     """A run that reads as a news outlet's name: "Pipelinewire", "Kestrel Report"."""
     d = x.d
-    if len(run) > 3 or not all(x.names[k] for k in run):
+    if len(run) > 3:
         return False
-    words = [x.texts[k] for k in run]
-    last = words[-1].lower()
+    last = x.texts[run[-1]].lower()
     if len(run) == 1:
         if not last.endswith(d.media_endings):
             return False
     elif last not in d.media_words:
         return False
+    if not all(x.names[k] for k in run):
+        return False
+    words = [x.texts[k] for k in run]
     if any(w in d.never_name or w.lower() in d.places for w in words):
         return False
     if len(run) == 1:
@@ -1333,7 +1433,7 @@ def _camel_cands(x: _Doc, covered: set[int]) -> list[Cand]:
     """CamelCase names used as a source or actor: "told PharmCube", "by MedFirm"."""
     d = x.d
     out: list[Cand] = []
-    for i in x.caps:
+    for i in x.name_caps:
         text = x.texts[i]
         if i in covered or not _CAMEL.match(text) or text in d.camel_stop:
             continue
@@ -1439,7 +1539,7 @@ def _acronyms(x: _Doc, spans: list[Cand], covered: set[int]) -> list[Cand]:
                 covered.add(k)
     if not by_initials:
         return out
-    for i in x.caps:
+    for i in x.name_caps:
         text = texts[i]
         found = by_initials.get(text)
         if found is None or i in covered or not _ALLCAPS.match(text) or text in d.never_name:
