@@ -809,7 +809,7 @@ def _amp_joins(x: _Doc, left: list[int], right: list[int]) -> bool:
     d = x.d
     if len(left) > 3 or any(_head_or_legal(x, k) for k in left):
         return False
-    if org_key(x.span_text(left[0], left[-1] + 1)) in d.gaz_index:
+    if _org_key(x.span_text(left[0], left[-1] + 1)) in d.gaz_index:
         return False
     if any(x.texts[k] in d.legal or x.texts[k].rstrip(".") in d.legal for k in right):
         return True
@@ -947,7 +947,7 @@ def _plain_complement(x: _Doc, run: list[int], word: str) -> bool:
             return False
     if all(raw[k].lower() in d.places for k in run if raw[k].isalpha()):
         return False
-    if org_key(x.span_text(run[0], run[-1] + 1)) in d.gaz_index:
+    if _org_key(x.span_text(run[0], run[-1] + 1)) in d.gaz_index:
         return False
     if word == "and":
         return all(
@@ -1680,6 +1680,34 @@ def span_text(span: Span) -> str:
     return doc_text(span.doc)[start : span.end_char]
 
 
+@dataclass(frozen=True)
+class _SpanFacts:
+    """What the merge reads of one organisation span, read once."""
+
+    span: Span
+    start: int  # span_start
+    end: int  # end_char
+    text: str  # span_text
+    kind: str | None
+    ref: str | None
+
+
+def _span_facts(span: Span) -> _SpanFacts:
+    ext = span._
+    org_start = ext.org_start
+    end = span.end_char
+    start = span.start_char if org_start is None else org_start
+    # span_text: the Doc's text over the span (``Span.text`` joins its tokens).
+    text = doc_text(span.doc)[start:end]
+    return _SpanFacts(span, start, end, text, ext.org_kind, ext.org_ref)
+
+
+@lru_cache(maxsize=20_000)
+def _org_key(name: str) -> str:
+    """:func:`org_key`, kept: a Doc asks it for the same names several times."""
+    return org_key(name)
+
+
 def _strip_places(words: list[str], places: frozenset[str]) -> list[str]:
     i = 0
     while i < len(words) - 1 and words[i] in places:
@@ -1776,9 +1804,14 @@ def merge_organisations(spans: list[Span]) -> list[Organisation]:
     if not spans:
         return []
     d = load_data()
-    spans = sorted(spans, key=lambda s: (span_start(s), s.end_char))
-    texts_of = [span_text(s) for s in spans]
-    keys = [org_key(t) for t in texts_of]
+    # Each span's extension values read once: every ``span._`` read makes an
+    # Underscore object, and the merge below asks for them again and again.
+    facts = sorted((_span_facts(s) for s in spans), key=lambda f: (f.start, f.end))
+    spans = [f.span for f in facts]
+    starts = [f.start for f in facts]
+    texts_of = [f.text for f in facts]
+    org_kinds = [f.kind for f in facts]
+    keys = [_org_key(t) for t in texts_of]
     parent = list(range(len(spans)))
 
     def find(i: int) -> int:
@@ -1793,11 +1826,11 @@ def merge_organisations(spans: list[Span]) -> list[Organisation]:
             parent[max(ri, rj)] = min(ri, rj)
 
     gaz_of: list[int | None] = []
-    for s, k in zip(spans, keys, strict=True):
-        ref = s._.org_ref
+    for f, k in zip(facts, keys, strict=True):
+        ref = f.ref
         g = d.gaz_index.get(k)
         if g is None and ref:
-            g = d.gaz_index.get(org_key(ref))
+            g = d.gaz_index.get(_org_key(ref))
         gaz_of.append(g)
     first_by: dict[object, int] = {}
     for i, (k, g) in enumerate(zip(keys, gaz_of, strict=True)):
@@ -1808,10 +1841,10 @@ def merge_organisations(spans: list[Span]) -> list[Organisation]:
                 union(i, first_by[token])
             else:
                 first_by[token] = i
-    for i, s in enumerate(spans):
-        ref = s._.org_ref
+    for i, f in enumerate(facts):
+        ref = f.ref
         if ref:
-            j = first_by.get(("k", org_key(ref)))
+            j = first_by.get(("k", _org_key(ref)))
             if j is not None:
                 union(i, j)
 
@@ -1858,9 +1891,9 @@ def merge_organisations(spans: list[Span]) -> list[Organisation]:
     for i in range(len(spans)):
         groups.setdefault(find(i), []).append(i)
     out: list[Organisation] = []
-    for members in sorted(groups.values(), key=lambda m: span_start(spans[m[0]])):
+    for members in sorted(groups.values(), key=lambda m: starts[m[0]]):
         texts = [texts_of[i] for i in members]
-        name_i = max(members, key=lambda i: (len(texts_of[i]), -span_start(spans[i])))
+        name_i = max(members, key=lambda i: (len(texts_of[i]), -starts[i]))
         name = texts_of[name_i]
         aliases: list[str] = []
         seen = {name}
@@ -1868,13 +1901,10 @@ def merge_organisations(spans: list[Span]) -> list[Organisation]:
             if t not in seen:
                 seen.add(t)
                 aliases.append(t)
-        kinds = [spans[i]._.org_kind for i in members if spans[i]._.org_kind in ORG_KINDS]
-        kind = spans[name_i]._.org_kind
+        kinds = [org_kinds[i] for i in members if org_kinds[i] in ORG_KINDS]
+        kind = org_kinds[name_i]
         if kind not in ORG_KINDS:
             kind = max(set(kinds), key=kinds.count) if kinds else "other"
-        mentions = [
-            Mention(start=span_start(spans[i]), end=spans[i].end_char, text=texts_of[i])
-            for i in members
-        ]
+        mentions = [Mention(start=starts[i], end=facts[i].end, text=texts_of[i]) for i in members]
         out.append(Organisation(name=name, aliases=aliases, kind=kind, mentions=mentions))
     return out
