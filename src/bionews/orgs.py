@@ -19,12 +19,12 @@ from __future__ import annotations
 import json
 import re
 import unicodedata
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
-from itertools import compress
+from itertools import accumulate, compress
 
 import numpy as np
 from spacy.attrs import IDX, ORTH, SPACY
@@ -233,11 +233,6 @@ def org_key(name: str) -> str:
 # --------------------------------------------------------------------------- tokens
 
 
-@lru_cache(maxsize=4)
-def _phrase_set(phrases: tuple[str, ...]) -> frozenset[str]:
-    return frozenset(phrases)
-
-
 @lru_cache(maxsize=100_000)
 def _name_form(t: str, never_name: frozenset[str]) -> bool:
     """Whether a token written ``t`` can be part of a name: capitalised, with a letter.
@@ -264,15 +259,17 @@ class _Memo:
     """
 
     __slots__ = (
-        "cap",
-        "caps_from_names",
+        "camel_never",
         "code",
         "compound_tails",
         "d",
         "dist",
         "name",
+        "phrase_spaces",
+        "phrases",
         "punct",
         "stop",
+        "strip",
         "text",
     )
 
@@ -283,16 +280,21 @@ class _Memo:
         self.compound_tails = frozenset(
             h[j + 1 :] for h in d.compound_heads for j, ch in enumerate(h) if ch == " "
         )
+        self.phrases = frozenset(d.non_org_phrases)
+        self.phrase_spaces = max((p.count(" ") for p in self.phrases), default=0) + 1
         self.text: dict[int, str] = {}  # orth hash -> token text
         self.name: dict[int, bool] = {}  # orth hash -> _name_form of the text
-        self.cap: dict[int, bool] = {}  # orth hash -> text opens with A-Z
         self.dist: dict[str, bool] = {}  # token text -> _distinctive_text
         self.code: dict[str, int] = {}  # token text -> _head_code
         self.punct: dict[int, bool] = {}  # orth hash -> Lexeme.is_punct
         self.stop: dict[int, bool] = {}  # orth hash -> Lexeme.is_stop
-        # The A-Z tokens the CamelCase and acronym scans read are name tokens,
-        # unless a never-name word is CamelCase and not stopped: then they scan all.
-        self.caps_from_names = all(not _CAMEL.match(w) or w in d.camel_stop for w in d.never_name)
+        self.strip: dict[str, bool] = {}  # token text -> _may_strip_text
+        # A token opening with A-Z is a name token or a never-name word; the
+        # CamelCase scan takes of the latter only these ("YoY"), the acronym
+        # scan none.
+        self.camel_never = tuple(
+            sorted(w for w in d.never_name if _CAMEL.match(w) and w not in d.camel_stop)
+        )
 
     def learn(self, orth: list[int], strings: StringStore) -> None:
         """Add the forms of ``orth`` not seen yet (one set difference per Doc)."""
@@ -300,14 +302,13 @@ class _Memo:
         if not new:
             return
         if len(self.text) + len(new) > _MEMO_MAX:
-            for table in (self.text, self.name, self.cap, self.punct, self.stop):
+            for table in (self.text, self.name, self.punct, self.stop):
                 table.clear()
         never = self.d.never_name
         for h in new:
             t = strings[h]
             self.text[h] = t
             self.name[h] = _name_form(t, never)
-            self.cap[h] = "A" <= t[:1] <= "Z"
 
     def head_code(self, t: str) -> int:
         """Which head tests of :func:`_pattern_cands` a token written ``t`` can pass."""
@@ -413,16 +414,11 @@ class _Doc:
         self.raw_names = self.names
         self.glued = self._unglue()
         self.name_idx = list(compress(range(n), self.names))
-        # Tokens opening with A-Z: the only ones the CamelCase and acronym
-        # patterns can match, so those scans skip the rest without a regex call.
-        # A-Z opens a name unless the word is a never-name one, which neither
-        # scan takes (see _Memo.caps_from_names), so the names are enough.
+        # Name tokens opening with A-Z: the only ones the CamelCase and acronym
+        # patterns can match (with the never-name words of _Memo.camel_never),
+        # so those scans skip the rest without a regex call.
         texts = self.texts
-        self.name_caps = (
-            [i for i in self.name_idx if "A" <= texts[i][:1] <= "Z"]
-            if memo.caps_from_names
-            else self.caps
-        )
+        self.name_caps = [i for i in self.name_idx if "A" <= texts[i][:1] <= "Z"]
         self._positions: dict[str, list[int]] = {}
 
     @property
@@ -585,16 +581,18 @@ def _atomic_runs(x: _Doc) -> list[list[int]]:
     d = x.d
     runs: list[list[int]] = []
     cur: list[int] = []
-    texts, names, raw, ws, n = x.texts, x.names, x.raw, x.ws, x.n
-    legal, titles = d.legal, d.titles
+    texts, names, raw, ws, n, glued = x.texts, x.names, x.raw, x.ws, x.n, x.glued
+    titles, inner_words = d.titles, d.inner_words
+    codes, head_code = x.memo.code, x.memo.head_code
     starts = x.name_idx
+    n_starts = len(starts)
     p = 0
     i = 0
     while True:
         if not cur:
-            while p < len(starts) and starts[p] < i:
+            while p < n_starts and starts[p] < i:
                 p += 1
-            if p == len(starts):
+            if p == n_starts:
                 break
             i = starts[p]
         elif i >= n:
@@ -603,20 +601,21 @@ def _atomic_runs(x: _Doc) -> list[list[int]]:
         if names[i] and text not in titles:
             # (A token's trailing space is " " or nothing, so only a glued
             # dateline or a legal suffix cuts two adjacent names apart.)
-            last = texts[cur[-1]] if cur else ""
-            if cur and (
-                i in x.glued
-                or ((last in legal or last.rstrip(".") in legal) and _after_suffix(x, cur, i))
-            ):
-                runs.append(cur)
-                cur = []
+            if cur:
+                last = texts[cur[-1]]
+                code = codes.get(last)
+                if code is None:
+                    code = head_code(last)
+                if i in glued or (code & _LEGAL and _after_suffix(x, cur, i)):
+                    runs.append(cur)
+                    cur = []
             cur.append(i)
             i += 1
             continue
         if not cur:
             i += 1
             continue
-        if _inner_word(x, cur, i):
+        if text in inner_words and i + 1 < n and names[i + 1] and ws[i - 1] and ws[i]:
             cur.append(i)  # "Lanxin mRNA Biotechnology": a technology word inside a name
             i += 1
             continue
@@ -642,24 +641,13 @@ def _atomic_runs(x: _Doc) -> list[list[int]]:
         runs.append(cur)
     out = []
     for run in runs:
-        run = _strip_leading(x, run)
+        if _may_strip(x, run[0]):
+            run = _strip_leading(x, run)
         if len(run) > 1:
             out.extend(_split_repeat(x, run))
         elif run:
             out.append(run)
     return out
-
-
-def _inner_word(x: _Doc, cur: list[int], i: int) -> bool:
-    """A lower-case-initial technology word ("mRNA") between two words of one name."""
-    return (
-        bool(cur)
-        and x.texts[i] in x.d.inner_words
-        and i + 1 < x.n
-        and x.names[i + 1]
-        and bool(x.ws[i - 1])
-        and bool(x.ws[i])
-    )
 
 
 def _after_suffix(x: _Doc, cur: list[int], i: int) -> bool:
@@ -724,17 +712,31 @@ def _heading_prefix(x: _Doc, run: list[int]) -> int:
     return 0
 
 
+def _may_strip(x: _Doc, i: int) -> bool:
+    """Whether :func:`_strip_leading` can strip a run opening with token ``i``:
+    most runs open with a word none of its tests can strip."""
+    text = x.texts[i]
+    if i in x.glued:
+        return _may_strip_text(text, x.raw[i], x.d)
+    got = x.memo.strip.get(text)
+    if got is None:
+        if len(x.memo.strip) >= _MEMO_MAX:
+            x.memo.strip.clear()
+        got = x.memo.strip[text] = _may_strip_text(text, text, x.d)
+    return got
+
+
+def _may_strip_text(text: str, raw: str, d: OrgData) -> bool:
+    return (
+        text in d.sentence_initial_stop
+        or "-" in text
+        or text.lower() in d.leading_strip
+        or raw.lower() in d.heading_phrases
+    )
+
+
 def _strip_leading(x: _Doc, run: list[int]) -> list[int]:
     d = x.d
-    # Most runs open with a word none of the tests below can strip.
-    text = x.texts[run[0]]
-    if (
-        text not in d.sentence_initial_stop
-        and "-" not in text
-        and text.lower() not in d.leading_strip
-        and x.raw[run[0]].lower() not in d.heading_phrases
-    ):
-        return run
     while run:
         text = x.texts[run[0]]
         cut = _heading_prefix(x, run)
@@ -1010,10 +1012,23 @@ def _judge(
     ``parent``: the of-chain names a parent organisation, which makes even a
     bare unit head ("Laboratory of X of the Y Academy") a name.
     """
-    d, raw = x.d, x.raw
-    words = [k for k in toks if raw[k] not in _JOINERS]
-    non_legal = [k for k in words if not x.is_legal(k)]
-    heads = [k for k in non_legal if x.is_head(k)]
+    d, raw, raw_names = x.d, x.raw, x.raw_names
+    codes, head_code = x.memo.code, x.memo.head_code
+    words: list[int] = []
+    word_codes: list[int] = []
+    for k in toks:
+        t = raw[k]
+        if t not in _JOINERS:
+            c = codes.get(t)
+            words.append(k)
+            word_codes.append(head_code(t) if c is None else c)
+    # is_legal and is_head from the head codes of the raw texts.
+    non_legal = [k for k, c in zip(words, word_codes, strict=True) if not c & _LEGAL]
+    heads = [
+        k
+        for k, c in zip(words, word_codes, strict=True)
+        if not c & _LEGAL and c & _HEAD and raw_names[k]
+    ]
     legal = has_suffix or len(non_legal) < len(words)
     if not heads and not legal:
         return None
@@ -1026,17 +1041,21 @@ def _judge(
     # "... equals a phrase, or ends with one after words that are not distinctive":
     # look the text and each of its tails after a space up in a set, rather than
     # testing every phrase against every run.
-    phrases = _phrase_set(d.non_org_phrases)
+    # A tail in the set has no more spaces than the longest phrase, so only the
+    # last few spaces can open one (long all-caps runs made this quadratic).
+    phrases = x.memo.phrases
     if text in phrases:
         return None
-    j = text.find(" ")
-    while j >= 0:
+    j = len(text)
+    for _ in range(x.memo.phrase_spaces):
+        j = text.rfind(" ", 0, j)
+        if j < 0:
+            break
         phrase = text[j + 1 :]
         if phrase in phrases and not any(
             x.distinctive(k) for k in words[: len(words) - len(phrase.split())]
         ):
             return None
-        j = text.find(" ", j + 1)
     if hlow in d.venue_heads and any(raw[k].lower() in d.venue_words for k in mods):
         return None
     if head is not None and hlow in d.institution:
@@ -1295,7 +1314,7 @@ def _enumerated(x: _Doc, runs: list[list[int]], spans: list[Cand]) -> list[Cand]
     covered = {k for c in spans for k in range(c.start, c.end)}
     items: list[tuple[int, int, bool]] = [(c.start, c.end, True) for c in spans]
     for run in runs:
-        if any(k in covered for k in run):
+        if not covered.isdisjoint(run):
             continue
         items.append((run[0], run[-1] + 1, False))
     items.sort()
@@ -1338,7 +1357,7 @@ def _descriptor_cands(x: _Doc, runs: list[list[int]], covered: set[int]) -> list
     d, raw, ws, n = x.d, x.raw, x.ws, x.n
     out: list[Cand] = []
     for run in runs:
-        if len(run) > 4 or any(k in covered for k in run):
+        if len(run) > 4 or not covered.isdisjoint(run):
             continue
         # The cue first: most runs have none, and the other tests cost more.
         end = run[-1] + 1
@@ -1409,7 +1428,7 @@ def _media_cands(x: _Doc, runs: list[list[int]], covered: set[int]) -> list[Cand
     Report reported". Bylines and credits carry no such cue."""
     out: list[Cand] = []
     for run in runs:
-        if any(k in covered for k in run) or not _media_name(x, run):
+        if len(run) > 3 or not covered.isdisjoint(run) or not _media_name(x, run):
             continue
         if _source_cue(x, run[0], run[-1] + 1) and not _bracketed(x, run[0], run[-1] + 1):
             out.append(Cand(run[0], run[-1] + 1, "other"))
@@ -1433,7 +1452,12 @@ def _camel_cands(x: _Doc, covered: set[int]) -> list[Cand]:
     """CamelCase names used as a source or actor: "told PharmCube", "by MedFirm"."""
     d = x.d
     out: list[Cand] = []
-    for i in x.name_caps:
+    scan = x.name_caps
+    if x.memo.camel_never:
+        extra = [i for w in x.memo.camel_never for i in x.positions(w)]
+        if extra:
+            scan = sorted({*scan, *extra})
+    for i in scan:
         text = x.texts[i]
         if i in covered or not _CAMEL.match(text) or text in d.camel_stop:
             continue
@@ -1510,6 +1534,11 @@ def _word_initials(w: str) -> str:
 
 
 def _initials(toks: Iterable[str]) -> str:
+    return _initials_of(tuple(toks))
+
+
+@lru_cache(maxsize=20_000)
+def _initials_of(toks: tuple[str, ...]) -> str:
     return "".join(_word_initials(w) for w in toks)
 
 
@@ -1611,13 +1640,18 @@ class OrgFinder:
 
     def __call__(self, doc: Doc) -> Doc:
         x = _Doc(doc, self.data)
-        blocked = _blocked_chars(doc)
+        # Blocked ranges by start, with the furthest end so far: a candidate
+        # [a, b) overlaps one iff some range starting before b ends after a.
+        blocked = sorted(_blocked_chars(doc))
+        b_starts = [s for s, _ in blocked]
+        b_reach = list(accumulate((e for _, e in blocked), max))
+        idx, raw = x.idx, x.raw
 
         def free(c: Cand) -> bool:
             if c.end <= c.start:
                 return False
-            a, b = x.idx[c.start], x.end_char(c.end)
-            return not any(s < b and a < e for s, e in blocked)
+            k = bisect_left(b_starts, idx[c.end - 1] + len(raw[c.end - 1]))
+            return k == 0 or b_reach[k - 1] <= idx[c.start]
 
         runs = _join_and(x, _atomic_runs(x))
         cands = [
