@@ -1454,7 +1454,7 @@ def _camel_cands(x: _Doc, covered: set[int]) -> list[Cand]:
     out: list[Cand] = []
     scan = x.name_caps
     if x.memo.camel_never:
-        extra = [i for w in x.memo.camel_never for i in x.positions(w)]
+        extra = [i for w in x.memo.camel_never if w in x.text for i in x.positions(w)]
         if extra:
             scan = sorted({*scan, *extra})
     for i in scan:
