@@ -1,0 +1,130 @@
+"""The organisation finder's plain-list views agree with the spaCy objects they replace.
+
+The finder reads token facts from per-Doc lists and per-process memos instead of
+Token and Span objects (see ``orgs._Doc``); these tests check each stand-in
+against the spaCy property on generated text, so a spaCy upgrade or a data
+change that breaks an assumption fails here rather than silently changing output.
+"""
+
+from __future__ import annotations
+
+import random
+
+import pytest
+from spacy.tokens import Span
+from spacy.util import filter_spans
+
+import bionews
+from bionews import orgs
+
+_WORDS = [
+    "Zhifei",
+    "Biological",
+    "Products",
+    "Co.,",
+    "Ltd.",
+    "said",
+    "the",
+    "University",
+    "of",
+    "Hong",
+    "Kong",
+    "and",
+    "&",
+    "YoY",
+    "PharmCube",
+    "told",
+    "NMPA",
+    "(",
+    ")",
+    "-",
+    "—",
+    "--(BUSINESS",
+    "WIRE)--Corvantis",
+    "WIRE)--the",
+    "People's",
+    "Hospital",
+    "mRNA",
+    "\n\n",
+    "  ",
+    "3.5",
+    "US$5",
+    "Écija",
+    "Ünal",
+    "GmbH",
+    "is",
+    "a",
+    "consultancy",
+]
+
+
+def _text(rng: random.Random) -> str:
+    out = []
+    for _ in range(rng.randint(5, 120)):
+        out.append(rng.choice(_WORDS))
+        out.append(rng.choice([" ", " ", " ", "", "\n"]))
+    return "".join(out)
+
+
+@pytest.fixture(scope="module")
+def nlp():  # type: ignore[no-untyped-def]
+    return bionews.get_nlp()
+
+
+def test_doc_lists_match_the_tokens(nlp) -> None:  # type: ignore[no-untyped-def]
+    data = orgs.load_data()
+    rng = random.Random(23)
+    for _ in range(150):
+        doc = nlp.make_doc(_text(rng))
+        x = orgs._Doc(doc, data)
+        assert x.raw == [t.text for t in doc]
+        assert [bool(w) for w in x.ws] == [bool(t.whitespace_) for t in doc]
+        assert x.idx == [t.idx for t in doc]
+        assert [x.punct(i) for i in range(len(doc))] == [t.is_punct for t in doc]
+        assert [x.is_stop(i) for i in range(len(doc))] == [t.is_stop for t in doc]
+        assert x.raw_names == [orgs._name_form(t.text, data.never_name) for t in doc]
+        assert x.names == [orgs._name_form(t, data.never_name) for t in x.texts]
+        assert x.name_idx == [i for i, f in enumerate(x.names) if f]
+        # The A-Z tokens left out of name_caps are never-name words.
+        assert set(x.caps) - set(x.name_caps) <= {
+            i for i in x.caps if x.texts[i] in data.never_name
+        }
+        for i in range(len(doc)):
+            for end in (i + 1, min(len(doc), i + 3)):
+                assert x.span_text(i, end) == doc[i:end].text
+
+
+def test_unglue_finds_every_dateline_token(nlp) -> None:  # type: ignore[no-untyped-def]
+    """Dashed tokens found from the text are those a scan of every token finds."""
+    data = orgs.load_data()
+    rng = random.Random(29)
+    seen = 0
+    for _ in range(150):
+        doc = nlp.make_doc(_text(rng))
+        x = orgs._Doc(doc, data)
+        expected = {}
+        for i, t in enumerate(doc):
+            m = orgs._GLUED.match(t.text)
+            dashed = "--" in t.text or "—" in t.text
+            if dashed and m and orgs._name_form(t.text[m.end() :], data.never_name):
+                expected[i] = m.end()
+        assert x.glued == expected
+        seen += bool(expected)
+    assert seen > 10
+
+
+def test_select_keeps_what_filter_spans_keeps(nlp) -> None:  # type: ignore[no-untyped-def]
+    rng = random.Random(31)
+    doc = nlp.make_doc(" ".join(["word"] * 60))
+    for _ in range(300):
+        cands = []
+        for _ in range(rng.randint(0, 12)):
+            s = rng.randrange(59)
+            e = rng.randint(s + 1, min(60, s + 6))
+            cands.append(orgs.Cand(s, e, "company", rng.choice([None, "X"])))
+        kept = orgs._select(cands)
+        spans = filter_spans([Span(doc, c.start, c.end) for c in cands])
+        assert [(c.start, c.end) for c in kept] == [(s.start, s.end) for s in spans]
+        for c in kept:  # of two candidates over the same tokens, one with a reference
+            same = [o for o in cands if (o.start, o.end) == (c.start, c.end)]
+            assert c.ref is not None or all(o.ref is None for o in same)
