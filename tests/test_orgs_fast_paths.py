@@ -128,3 +128,39 @@ def test_select_keeps_what_filter_spans_keeps(nlp) -> None:  # type: ignore[no-u
         for c in kept:  # of two candidates over the same tokens, one with a reference
             same = [o for o in cands if (o.start, o.end) == (c.start, c.end)]
             assert c.ref is not None or all(o.ref is None for o in same)
+
+
+def test_one_matcher_finds_what_the_two_found(nlp) -> None:  # type: ignore[no-untyped-def]
+    """One-word gazetteer forms as written, longer ones in any case: the lower-case
+    matcher with a written-form check equals an exact matcher plus a lower-case one."""
+    from spacy.matcher import PhraseMatcher
+
+    data = orgs.load_data()
+    finder = nlp.get_pipe("bionews_orgs")
+    exact_m = PhraseMatcher(nlp.vocab, attr="ORTH")
+    lower_m = PhraseMatcher(nlp.vocab, attr="LOWER")
+    for i, e in enumerate(data.gazetteer):
+        pdocs = [nlp.make_doc(f) for f in (e.name, *e.aliases)]
+        exact_m.add(str(i), pdocs)
+        longer = [p for p in pdocs if len(p) > 1]
+        if longer:
+            lower_m.add(str(i), longer)
+    rng = random.Random(37)
+    forms = [f for e in data.gazetteer for f in (e.name, *e.aliases)]
+    for _ in range(100):
+        parts = []
+        for _ in range(rng.randint(3, 30)):
+            f = rng.choice(forms) if rng.random() < 0.5 else rng.choice(_WORDS)
+            f = rng.choice([f, f.lower(), f.upper(), f.title()])
+            parts.append(f)
+        doc = nlp.make_doc(" ".join(parts))
+        x = orgs._Doc(doc, data)
+        strings = nlp.vocab.strings
+        ref = {(s, e, int(strings[m])) for m, s, e in exact_m(doc)}
+        ref |= {(s, e, int(strings[m])) for m, s, e in lower_m(doc)}
+        got = {
+            (s, e, int(strings[m]))
+            for m, s, e in finder.matcher(doc)
+            if e - s > 1 or x.raw[s] in finder.single_forms[int(strings[m])]
+        }
+        assert got == ref

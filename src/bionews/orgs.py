@@ -1184,13 +1184,23 @@ def _media_ok(x: _Doc, start: int, end: int) -> bool:
     return False
 
 
-def _gaz_cands(x: _Doc, matcher: PhraseMatcher, lower_matcher: PhraseMatcher) -> list[Cand]:
+def _gaz_cands(
+    x: _Doc, matcher: PhraseMatcher, single_forms: Sequence[frozenset[str]]
+) -> list[Cand]:
+    """Gazetteer names: a one-word form as written, a longer one in any case.
+
+    ``matcher`` matches every form on lower-case text; a one-token match counts
+    only when the token is written as one of its entry's one-word forms.
+    """
     d, raw, ws, n = x.d, x.raw, x.ws, x.n
     out: list[Cand] = []
     sdoc = x.spacy_doc
     strings = sdoc.vocab.strings
-    matches = {(s, e, int(strings[m])) for m, s, e in matcher(sdoc)}
-    matches |= {(s, e, int(strings[m])) for m, s, e in lower_matcher(sdoc)}
+    matches = set()
+    for m, s, e in matcher(sdoc):
+        gi = int(strings[m])
+        if e - s > 1 or raw[s] in single_forms[gi]:
+            matches.add((s, e, gi))
     for s, e, gi in sorted(matches):
         entry = d.gazetteer[gi]
         if (
@@ -1625,18 +1635,15 @@ def _select(cands: list[Cand]) -> list[Cand]:
 class OrgFinder:
     def __init__(self, nlp: Language) -> None:
         self.data = load_data()
-        self.matcher = PhraseMatcher(nlp.vocab, attr="ORTH")
-        self.lower_matcher = PhraseMatcher(nlp.vocab, attr="LOWER")
+        # One-word forms match as written ("Lilly", not "lilly"), longer ones in
+        # any case ("BEIGENE LTD"): one lower-case matcher finds both, and the
+        # written form of a one-word match is checked against its entry's.
+        self.matcher = PhraseMatcher(nlp.vocab, attr="LOWER")
+        self.single_forms: list[frozenset[str]] = []
         for i, e in enumerate(self.data.gazetteer):
-            exact, lower = [], []
-            for form in (e.name, *e.aliases):
-                pdoc = nlp.make_doc(form)
-                (lower if len(pdoc) > 1 else exact).append(pdoc)
-                if len(pdoc) > 1:
-                    exact.append(pdoc)
-            self.matcher.add(str(i), exact)
-            if lower:
-                self.lower_matcher.add(str(i), lower)
+            pdocs = [nlp.make_doc(form) for form in (e.name, *e.aliases)]
+            self.matcher.add(str(i), pdocs)
+            self.single_forms.append(frozenset(p[0].text for p in pdocs if len(p) == 1))
 
     def __call__(self, doc: Doc) -> Doc:
         x = _Doc(doc, self.data)
@@ -1656,7 +1663,7 @@ class OrgFinder:
         runs = _join_and(x, _atomic_runs(x))
         cands = [
             c
-            for c in _pattern_cands(x, runs) + _gaz_cands(x, self.matcher, self.lower_matcher)
+            for c in _pattern_cands(x, runs) + _gaz_cands(x, self.matcher, self.single_forms)
             if free(c) and not _ticker_label(x, c.start, c.end)
         ]
         primary = _select(cands)
