@@ -92,6 +92,8 @@ def test_doc_lists_match_the_tokens(nlp) -> None:  # type: ignore[no-untyped-def
         for i in range(len(doc)):
             for end in (i + 1, min(len(doc), i + 3)):
                 assert x.span_text(i, end) == doc[i:end].text
+        for w in {*x.texts, *x.raw, "Corvantis", "absent"}:
+            assert x.positions(w) == [i for i, t in enumerate(x.texts) if t == w], w
 
 
 def test_unglue_finds_every_dateline_token(nlp) -> None:  # type: ignore[no-untyped-def]

@@ -26,7 +26,6 @@ from functools import lru_cache
 from importlib import resources
 from itertools import accumulate, compress
 
-import numpy as np
 from spacy.attrs import IDX, ORTH, SPACY
 from spacy.language import Language
 from spacy.matcher import PhraseMatcher
@@ -393,13 +392,11 @@ class _Doc:
         memo = self.memo = _memo(data)
         if n:
             arr = doc.to_array([ORTH, SPACY, IDX])
-            self.orth = arr[:, 0]
-            orth: list[int] = self.orth.tolist()
+            orth: list[int] = arr[:, 0].tolist()
             self.orth_list = orth
             self.ws: list[int] = arr[:, 1].tolist()
             self.idx: list[int] = arr[:, 2].tolist()
         else:
-            self.orth = None
             orth, self.ws, self.idx = [], [], []
             self.orth_list = orth
         try:
@@ -469,17 +466,22 @@ class _Doc:
         """Indices of the tokens written ``text`` (in ``texts``), in order."""
         got = self._positions.get(text)
         if got is None:
-            if self.orth is None:
-                got = []
-            else:
-                h = self.spacy_doc.vocab.strings[text]
-                got = np.flatnonzero(self.orth == h).tolist()
-                if self.glued:
-                    # A glued token reads as the part after its dateline.
-                    got = sorted(
-                        [i for i in got if i not in self.glued]
-                        + [i for i in self.glued if self.texts[i] == text]
-                    )
+            # Found in the text (a C scan), kept where a token starts there
+            # and is written so.
+            got = []
+            idx, raw, full = self.idx, self.raw, self.text
+            p = full.find(text) if text else -1
+            while p >= 0:
+                i = bisect_left(idx, p)
+                if i < self.n and idx[i] == p and raw[i] == text:
+                    got.append(i)
+                p = full.find(text, p + 1)
+            if self.glued:
+                # A glued token reads as the part after its dateline.
+                got = sorted(
+                    [i for i in got if i not in self.glued]
+                    + [i for i in self.glued if self.texts[i] == text]
+                )
             self._positions[text] = got
         return got
 
@@ -1469,7 +1471,8 @@ def _camel_cands(x: _Doc, covered: set[int]) -> list[Cand]:
             scan = sorted({*scan, *extra})
     for i in scan:
         text = x.texts[i]
-        if i in covered or not _CAMEL.match(text) or text in d.camel_stop:
+        # CamelCase has a capital after the first letter: most names have none.
+        if text[1:].islower() or i in covered or not _CAMEL.match(text) or text in d.camel_stop:
             continue
         if _source_cue(x, i, i + 1):
             out.append(Cand(i, i + 1, "company"))
