@@ -166,3 +166,27 @@ def test_one_matcher_finds_what_the_two_found(nlp) -> None:  # type: ignore[no-u
             if e - s > 1 or x.raw[s] in finder.single_forms[int(strings[m])]
         }
         assert got == ref
+
+
+def test_direct_extension_writes_match_the_public_ones(nlp) -> None:  # type: ignore[no-untyped-def]
+    """The spans' extension values written straight into ``user_data`` are what
+    ``span._`` writes: same keys, same values, same order."""
+    finder = nlp.get_pipe("bionews_orgs")
+    assert finder.direct_ext
+    text = (
+        "--(BUSINESS WIRE)--Corvantis Therapeutics, Inc. said Monday that Zhifei and "
+        "the National Medical Products Administration (NMPA) met Pfizer. Corvantis said."
+    )
+    docs = []
+    for direct in (True, False):
+        finder.direct_ext = direct
+        try:
+            docs.append(nlp(text))
+        finally:
+            finder.direct_ext = True
+    fast, plain = docs
+    assert list(fast.user_data.items()) == list(plain.user_data.items())
+    assert any(k[1] == "org_start" for k in fast.user_data if isinstance(k, tuple))
+    assert [(s.start, s.end) for s in fast.spans["orgs"]] == [
+        (s.start, s.end) for s in plain.spans["orgs"]
+    ]

@@ -1647,6 +1647,7 @@ class OrgFinder:
             pdocs = [nlp.make_doc(form) for form in (e.name, *e.aliases)]
             self.matcher.add(str(i), pdocs)
             self.single_forms.append(frozenset(p[0].text for p in pdocs if len(p) == 1))
+        self.direct_ext = _direct_ext_ok(nlp)
 
     def __call__(self, doc: Doc) -> Doc:
         x = _Doc(doc, self.data)
@@ -1688,18 +1689,49 @@ class OrgFinder:
         doc.spans["orgs"] = self._spans(doc, final, x)
         return doc
 
-    @staticmethod
-    def _spans(doc: Doc, cands: list[Cand], x: _Doc) -> list[Span]:
+    def _spans(self, doc: Doc, cands: list[Cand], x: _Doc) -> list[Span]:
         out = []
+        direct = self.direct_ext
+        user_data = doc.user_data
         for c in cands:
             sp = Span(doc, c.start, c.end, label="ORG")
+            start = x.idx[c.start] + x.glued[c.start] if c.start in x.glued else None
+            if direct:
+                a, b = sp.start_char, sp.end_char
+                user_data[("._.", "org_kind", a, b)] = c.kind
+                user_data[("._.", "org_ref", a, b)] = c.ref
+                if start is not None:
+                    user_data[("._.", "org_start", a, b)] = start
+                out.append(sp)
+                continue
             ext = sp._
             ext.org_kind = c.kind
             ext.org_ref = c.ref
-            if c.start in x.glued:
-                ext.org_start = x.idx[c.start] + x.glued[c.start]
+            if start is not None:
+                ext.org_start = start
             out.append(sp)
         return out
+
+
+def _direct_ext_ok(nlp: Language) -> bool:
+    """Whether spaCy keeps the org extensions of a Span in ``doc.user_data`` under
+    ``("._.", name, start_char, end_char)``, with no getter or setter in between.
+
+    Then :meth:`OrgFinder._spans` writes them there itself: each ``span._`` makes
+    an Underscore object, which cost more than the rest of building the span.
+    Checked once on a probe Doc, so a spaCy that keys them otherwise gets the
+    plain ``span._`` writes.
+    """
+    doc = nlp.make_doc("probe words")
+    span = Span(doc, 1, 2, label="ORG")
+    ext = span._
+    values = {"org_kind": "kind", "org_ref": "ref", "org_start": 7}
+    for name, value in values.items():
+        setattr(ext, name, value)
+    expected = {("._.", name, 6, 11): value for name, value in values.items()}
+    return doc.user_data == expected and all(
+        getattr(Span(doc, 1, 2)._, name) == value for name, value in values.items()
+    )
 
 
 @Language.factory("bionews_orgs")
