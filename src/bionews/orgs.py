@@ -1334,8 +1334,6 @@ def _enumerated(x: _Doc, runs: list[list[int]], spans: list[Cand]) -> list[Cand]
     texts = x.texts
 
     def sep(a: tuple[int, int, bool], b: tuple[int, int, bool]) -> bool:
-        if a[1] >= b[0] or (texts[a[1]] not in _SEP_OPENERS and not texts[a[1]].isspace()):
-            return False  # every separator below opens with one of those
         gap: list[str] = []
         for k in range(a[1], b[0]):
             if not texts[k].isspace():
@@ -1344,23 +1342,30 @@ def _enumerated(x: _Doc, runs: list[list[int]], spans: list[Cand]) -> list[Cand]
                     return False  # every separator below has at most two words
         return gap in ([","], ["and"], [",", "and"], ["or"], [",", "or"], [";"])
 
-    chain: list[tuple[int, int, bool]] = []
-    for it in [*items, (10**9, 10**9, False)]:
-        if chain and it[0] < 10**9 and sep(chain[-1], it):
-            chain.append(it)
-            continue
-        if len(chain) >= 3:
-            orgs = sum(1 for c in chain if c[2])
-            if orgs >= 2 and 2 * orgs >= len(chain):
-                for s, e, is_org in chain:
-                    if is_org or e - s > 5:
-                        continue
-                    if not any(x.distinctive(k) for k in range(s, e)):
-                        continue
-                    if any(raw[k].lower() in d.tails or raw[k] in d.titles for k in range(s, e)):
-                        continue
-                    out.append(Cand(s, e, "company"))
-        chain = [it]
+    def listed(chain: list[tuple[int, int, bool]]) -> None:
+        orgs = sum(1 for c in chain if c[2])
+        if orgs >= 2 and 2 * orgs >= len(chain):
+            for s, e, is_org in chain:
+                if is_org or e - s > 5:
+                    continue
+                if not any(x.distinctive(k) for k in range(s, e)):
+                    continue
+                if any(raw[k].lower() in d.tails or raw[k] in d.titles for k in range(s, e)):
+                    continue
+                out.append(Cand(s, e, "company"))
+
+    # Chains of items joined by separators: items[first:j].
+    first = 0
+    for j in range(1, len(items) + 1):
+        if j < len(items):
+            end, nxt = items[j - 1][1], items[j][0]
+            # Every separator opens with one of those (or white space before it).
+            opens = end < nxt and (texts[end] in _SEP_OPENERS or texts[end].isspace())
+            if opens and sep(items[j - 1], items[j]):
+                continue
+        if j - first >= 3:
+            listed(items[first:j])
+        first = j
     return out
 
 
