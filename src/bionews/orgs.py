@@ -25,6 +25,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
 from itertools import accumulate, compress
+from operator import itemgetter
 
 from spacy.attrs import IDX, ORTH, SPACY
 from spacy.language import Language
@@ -405,12 +406,19 @@ class _Doc:
             memo.learn(orth, doc.vocab.strings)
             self.raw = list(map(memo.text.__getitem__, orth))
         self.texts = self.raw
+        # Name tokens open with an upper-case character: the first characters
+        # come from the text in one C pass, and only those tokens are looked up.
+        firsts = itemgetter(*self.idx)(self.text) if n > 1 else [self.text[i] for i in self.idx]
+        name_of = memo.name
+        name_idx = [i for i in compress(range(n), map(str.isupper, firsts)) if name_of[orth[i]]]
         # Name flags of ``texts`` (past a dateline) and of ``raw`` (``is_name``):
         # the same list unless a dateline is glued.
-        self.names: list[bool] = list(map(memo.name.__getitem__, orth))
+        self.names: list[bool] = [False] * n
+        for i in name_idx:
+            self.names[i] = True
         self.raw_names = self.names
         self.glued = self._unglue()
-        self.name_idx = list(compress(range(n), self.names))
+        self.name_idx = list(compress(range(n), self.names)) if self.glued else name_idx
         # Name tokens opening with A-Z: the only ones the CamelCase and acronym
         # patterns can match (with the never-name words of _Memo.camel_never),
         # so those scans skip the rest without a regex call.
