@@ -233,7 +233,7 @@ def org_key(name: str) -> str:
 # --------------------------------------------------------------------------- tokens
 
 
-@lru_cache(maxsize=100_000)
+@lru_cache(maxsize=20_000)
 def _name_form(t: str, never_name: frozenset[str]) -> bool:
     """Whether a token written ``t`` can be part of a name: capitalised, with a letter.
 
@@ -334,7 +334,7 @@ class _Memo:
         return got
 
 
-_MEMO_MAX = 100_000
+_MEMO_MAX = 20_000
 # Bits of _Memo.head_code.
 _HEAD, _LEGAL, _EXTENDER, _COMPOUND_TAIL = 1, 2, 4, 8
 # OrgData (by identity) -> its memo; load_data() keeps one OrgData per process.
@@ -1549,7 +1549,7 @@ def _short_forms(x: _Doc, spans: list[Cand], covered: set[int]) -> list[Cand]:
     return out
 
 
-@lru_cache(maxsize=50_000)
+@lru_cache(maxsize=20_000)
 def _word_initials(w: str) -> str:
     """The initials one word gives an acronym: "" for function words, one per
     CamelCase part ("BioNTech" gives "BNT")."""
