@@ -177,3 +177,33 @@ def test_an_immediate_time_limit_leaves_no_alarm_behind() -> None:
         assert signal.getitimer(signal.ITIMER_REAL) == (0.0, 0.0)
         assert signal.getsignal(signal.SIGALRM) is before
     time.sleep(0.6)  # a re-firing alarm left armed would raise here
+
+
+def test_in_process_runs_free_the_words_their_pages_add(
+    monkeypatch: pytest.MonkeyPatch, inputs: list[RawDocument | Problem], serial: list[Outcome]
+) -> None:
+    # Every page brings new words, numbers and codes into spaCy's string store; the
+    # runner's in-process path keeps them in a memory zone per chunk, so a long run
+    # does not grow with them. Records must be what the plain path gives.
+    import bionews.batch as batch
+    from bionews import get_nlp
+
+    monkeypatch.setattr(batch, "ZONE_DOCS", 3)
+    strings = get_nlp().vocab.strings
+    fresh = [
+        RawDocument(
+            source=f"fresh-{i}",
+            text=(
+                f"Zorqal{i} Biotech said its candidate ZQ-{7301 + i} entered a Phase II trial "
+                f"in Qelmarin{i} City, backed by RMB {40 + i} million from Vintorex{i} Capital."
+            ),
+        )
+        for i in range(7)
+    ]
+    before = len(strings)
+    zoned = list(process_tagged([*inputs, *fresh], workers=1, memory_zones=True))
+    assert len(strings) == before
+    assert "Zorqal3" not in strings
+    assert [_key(o.item) for o in zoned[: len(serial)]] == [_key(o.item) for o in serial]
+    assert all(isinstance(o.item, ArticleRecord) for o in zoned[len(serial) :])
+    assert any(d.name == "ZQ-7304" for d in zoned[-4].item.drugs)

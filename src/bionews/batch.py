@@ -46,6 +46,11 @@ PREFETCH = 2
 #: A worker is replaced after this many documents, bounding slow memory growth
 #: (spaCy's string store only ever grows).
 RECYCLE_AFTER = 5000
+#: Documents run inside one spaCy memory zone on the runner's in-process path: the
+#: strings a zone adds to the vocabulary (each new word, number and code of its
+#: pages) are freed when it closes, which keeps a long one-process run flat in
+#: memory where workers are recycled instead.
+ZONE_DOCS = 256
 #: Seconds a worker may take to start (import spaCy, build the pipeline).
 START_TIMEOUT = 180.0
 
@@ -176,19 +181,20 @@ def process_tagged(
     max_bytes: int = DEFAULT_MAX_BYTES,
     start_method: str = "spawn",
     kill_after: float | None = None,
+    memory_zones: bool = False,
 ) -> Iterator[Outcome]:
     """Like :func:`process_stream`, each result paired with its source key and raw hash.
 
     ``kill_after``: seconds without progress before a worker is killed (default
     1.5 x ``time_limit`` + 5 s, so the in-worker limit normally fires first).
+    ``memory_zones``: on the in-process path, free the strings each chunk of
+    pages adds to spaCy's vocabulary (see :func:`_in_process`); workers are
+    recycled instead.
     """
     if workers <= 1:
-        for raw in raws:
-            if isinstance(raw, Problem):
-                yield Outcome(raw.source, None, raw)
-            else:
-                item = process_one(raw, max_bytes=max_bytes, time_limit=time_limit)
-                yield Outcome(raw.source, raw.raw_hash(), item)
+        yield from _in_process(
+            raws, max_bytes=max_bytes, time_limit=time_limit, memory_zones=memory_zones
+        )
         return
     pool = _Pool(
         workers,
@@ -199,6 +205,44 @@ def process_tagged(
         kill_after=kill_after,
     )
     yield from pool.run(iter(raws), ordered=ordered)
+
+
+def _in_process(
+    raws: Iterable[RawDocument | Problem],
+    *,
+    max_bytes: int,
+    time_limit: float | None,
+    memory_zones: bool,
+) -> Iterator[Outcome]:
+    """Process ``raws`` here, one at a time, as they are asked for.
+
+    With ``memory_zones`` every ``ZONE_DOCS`` documents run inside one spaCy
+    memory zone, and the caller's code between results runs inside it too: only
+    for callers that keep nothing from spaCy (the batch runner writes plain
+    records), since a Doc made inside a zone is invalid once it closes.
+    """
+
+    def one(raw: RawDocument | Problem) -> Outcome:
+        if isinstance(raw, Problem):
+            return Outcome(raw.source, None, raw)
+        item = process_one(raw, max_bytes=max_bytes, time_limit=time_limit)
+        return Outcome(raw.source, raw.raw_hash(), item)
+
+    it = iter(raws)
+    if not memory_zones:
+        yield from map(one, it)
+        return
+    from .nlp import get_nlp
+
+    nlp = get_nlp()
+    while True:
+        with nlp.memory_zone():
+            for n, raw in enumerate(it, 1):
+                yield one(raw)
+                if n >= ZONE_DOCS:
+                    break
+            else:
+                return
 
 
 # -- worker side --------------------------------------------------------------------

@@ -185,6 +185,8 @@ def run(
                 chunksize=chunksize,
                 time_limit=time_limit,
                 max_bytes=max_bytes,
+                # Only records leave this loop, so spaCy's per-chunk memory zones are safe.
+                memory_zones=True,
             )
             with contextlib.closing(outcomes):
                 for outcome in outcomes:
