@@ -767,3 +767,80 @@ def test_name_edges(nlp: Language, text: str, name: str) -> None:
 
 def test_technology_word_alone_is_no_name(nlp: Language) -> None:
     assert found(nlp, "The mRNA vaccine uses mRNA Technology from a partner.") == []
+
+
+# ------------------------------------------------- blind-set classes (heldout6)
+
+
+def test_coordinated_government_name_stops_before_a_joined_navigation_word(
+    nlp: Language,
+) -> None:
+    text = "Qinling Provincial Department of Science and Technology Home > Notices\n\nA title"
+    assert found(nlp, text) == ["Qinling Provincial Department of Science and Technology"]
+    # A weekday after the coordinated nouns ends the name as well.
+    text = "The Ministry of Industry and Trade Tuesday published new rules."
+    assert found(nlp, text) == ["Ministry of Industry and Trade"]
+
+
+def test_two_names_joined_by_and_still_split(nlp: Language) -> None:
+    text = "The Bureau of Finance and Lanzhou University signed the accord on Friday."
+    assert "Lanzhou University" in found(nlp, text)
+    assert not any("Finance and Lanzhou" in n for n in found(nlp, text))
+
+
+@pytest.mark.parametrize(
+    ("text", "name"),
+    [
+        ("an analyst at Shanghai consultancy Qiyuan Pharma Insight, said", "Qiyuan Pharma Insight"),
+        ("data compiled by Lingshan Medical Analytics show", "Lingshan Medical Analytics"),
+    ],
+)
+def test_business_word_after_a_sector_noun_extends_the_name(
+    nlp: Language, text: str, name: str
+) -> None:
+    assert name in found(nlp, text)
+
+
+def test_source_field_of_a_metadata_line_is_no_organisation(nlp: Language) -> None:
+    text = (
+        "Posted: 2026-03-02 | Source: Animal Husbandry Administration Office | Hits: 412\n\n"
+        "The Gansu Animal Husbandry Administration issued a notice."
+    )
+    names = found(nlp, text)
+    assert not any(n.startswith("Animal Husbandry Administration") for n in names)
+
+
+def test_hospital_of_a_university_is_one_name_and_its_short_form_an_alias(
+    nlp: Language,
+) -> None:
+    text = (
+        "Jinjiang Hospital, Tianfu University, enrolled the first patient. "
+        "Jinjiang Hospital will lead the study."
+    )
+    orgs = merged(nlp, text)
+    assert [(o.name, o.aliases) for o in orgs] == [
+        ("Jinjiang Hospital, Tianfu University", ["Jinjiang Hospital"])
+    ]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Sites are Jinjiang Hospital, Tianfu University and Minshan University.",
+        "Sites are Minshan University, Jinjiang Hospital, Tianfu University, Qiao University.",
+        "Sites are Jinjiang Hospital, Tianfu University, and Minshan University.",
+    ],
+)
+def test_hospital_and_university_in_a_list_stay_apart(nlp: Language, text: str) -> None:
+    names = found(nlp, text)
+    assert "Jinjiang Hospital" in names and "Tianfu University" in names
+
+
+def test_regulator_inside_a_filing_phrase_is_found() -> None:
+    import bionews
+
+    r = bionews.extract(
+        "Ranvotinib was submitted to the US Food and Drug Administration for review in May, "
+        "the company said on Monday in a statement about its oncology pipeline."
+    )
+    assert "US Food and Drug Administration" in [o.name for o in r.organisations]

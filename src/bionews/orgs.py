@@ -117,6 +117,7 @@ class OrgData:
     hospital_center_mods: frozenset[str]
     possessive_names: frozenset[str]
     head_extenders: frozenset[str]
+    non_developer: frozenset[str]
     place_entity_heads: frozenset[str]
     place_adjectives: frozenset[str]
     sub_unit_heads: frozenset[str]
@@ -194,6 +195,8 @@ def load_data() -> OrgData:
         media_words=_low(p["media_name_words"]),
         line_labels=re.compile(
             r"(?im)^[ \t]*(?:" + "|".join(map(re.escape, p["line_labels"])) + r")[ \t]*:[^\n]*"
+            # A "| Source: X Division |" field of a page-metadata line.
+            r"|\|[ \t]*(?:" + "|".join(map(re.escape, p["line_labels"])) + r")[ \t]*:[^\n|]*"
         ),
         inner_words=frozenset(p["inner_name_words"]),
         descriptors=_low(p["descriptor_nouns"]),
@@ -203,6 +206,7 @@ def load_data() -> OrgData:
         hospital_center_mods=_low(p["hospital_center_modifiers"]),
         possessive_names=frozenset(p["possessive_in_names"]),
         head_extenders=_low(p["head_extenders"]),
+        non_developer=_low(p["non_developer_words"]),
         place_entity_heads=_low(p["place_entity_heads"]),
         place_adjectives=_low(p["place_adjectives"]),
         sub_unit_heads=_low(p["sub_unit_heads"]),
@@ -789,11 +793,38 @@ def _join_and(x: _Doc, runs: list[list[int]]) -> list[list[int]]:
                 )
                 amp_co = raw[gap] == "&" and x.is_legal(run[0])
                 amp_name = raw[gap] == "&" and _amp_joins(x, prev, run)
+                cut = _joinable_prefix(x, prev, gap, run)
+                if cut:
+                    # "... Agriculture and Rural Affairs Home > News": a line the
+                    # cleaner joined to the name goes on after its coordinated nouns.
+                    out[-1] = [*prev, gap, *run[:cut]]
+                    rest = run[cut:]
+                    rest = _strip_leading(x, rest) if _may_strip(x, rest[0]) else rest
+                    if rest:
+                        out.append(rest)
+                    continue
                 if joinable or amp_co or amp_name:
                     out[-1] = [*prev, gap, *run]
                     continue
         out.append(run)
     return out
+
+
+def _joinable_prefix(x: _Doc, prev: list[int], gap: int, run: list[int]) -> int:
+    """How many words of ``run`` after "and" coordinate with the word before it when
+    a word that never goes inside a name ("Home", "Monday") follows them: "Department
+    of Agriculture and Rural Affairs Home"; 0 if that is not the case."""
+    d, raw = x.d, x.raw
+    if raw[gap] != "and" or raw[prev[-1]].lower() not in d.and_joinable:
+        return 0
+    j = 0
+    while j < len(run) and raw[run[j]].lower() in d.and_joinable:
+        j += 1
+    nxt = raw[run[j]].lower() if 0 < j < len(run) else ""
+    # "Science and Technology News" is an outlet's name, not a name and a label.
+    if nxt not in d.leading_strip or nxt in d.media_words:
+        return 0
+    return j
 
 
 def _opens_name(x: _Doc, words: Sequence[int]) -> bool:
@@ -1609,20 +1640,23 @@ def _acronyms(x: _Doc, spans: list[Cand], covered: set[int]) -> list[Cand]:
 # --------------------------------------------------------------------------- component
 
 
-def _blocked_chars(doc: Doc) -> list[tuple[int, int]]:
-    """Character ranges already claimed by money, stage and drug finders."""
+def _blocked_chars(doc: Doc) -> tuple[list[tuple[int, int]], list[tuple[int, int]]]:
+    """Character ranges already claimed by money, stage and drug finders, and
+    (second) those of the stage mentions alone."""
     out: list[tuple[int, int]] = []
-    found = [doc._.get(n) for n in ("amounts", "stage_mentions") if Doc.has_extension(n)]
-    for items in found:
-        items = items or ()
-        for it in items:
+    stages: list[tuple[int, int]] = []
+    for n in ("amounts", "stage_mentions"):
+        if not Doc.has_extension(n):
+            continue
+        got = out if n == "amounts" else stages
+        for it in doc._.get(n) or ():
             if isinstance(it, tuple):
-                out.append((int(it[0]), int(it[1])))
+                got.append((int(it[0]), int(it[1])))
             else:
-                out.append((int(it.start), int(it.end)))
+                got.append((int(it.start), int(it.end)))
     if "drugs" in doc.spans:
         out += [(s.start_char, s.end_char) for s in doc.spans["drugs"]]
-    return out
+    return out + stages, stages
 
 
 def _select(cands: list[Cand]) -> list[Cand]:
@@ -1648,6 +1682,54 @@ def _select(cands: list[Cand]) -> list[Cand]:
     return [by_span[k] for k in keep]
 
 
+_LIST_WORDS = frozenset({"and", "or", "&", ",", "as well as"})
+
+
+def _affiliated(x: _Doc, cands: list[Cand]) -> list[Cand]:
+    """Join "<Hospital>, <University>" into one name: "Zhongshan Hospital, Fudan
+    University" is the hospital of that university, named the way such hospitals
+    name themselves. Not inside a list ("Ruijin Hospital, Fudan University and
+    Peking University"): a list word or comma before the hospital, or after the
+    university a list word, or a comma and another name, leaves them two."""
+    if len(cands) < 2:
+        return cands
+    raw, n = x.raw, x.n
+    out: list[Cand] = []
+    k = 0
+    while k < len(cands):
+        c = cands[k]
+        nxt = cands[k + 1] if k + 1 < len(cands) else None
+        if (
+            nxt is not None
+            and c.kind == "hospital"
+            and nxt.kind == "academic"
+            and nxt.start == c.end + 1
+            and raw[c.end] == ","
+            and "\n" not in x.text[x.idx[c.end] : x.idx[nxt.start]]
+            and (c.start == 0 or raw[c.start - 1].lower() not in _LIST_WORDS)
+            and not _continues_list(x, nxt.end, n)
+        ):
+            out.append(Cand(c.start, nxt.end, "hospital"))
+            k += 2
+            continue
+        out.append(c)
+        k += 1
+    return out
+
+
+def _continues_list(x: _Doc, end: int, n: int) -> bool:
+    """Whether a list goes on after token ``end``: "and"/"or", or a comma and a name."""
+    if end >= n:
+        return False
+    t = x.raw[end].lower()
+    if t in _LIST_WORDS and t != ",":
+        return True
+    if t == "," and end + 1 < n:
+        after = x.raw[end + 1]
+        return after.lower() in _LIST_WORDS or x.is_name(end + 1)
+    return False
+
+
 class OrgFinder:
     def __init__(self, nlp: Language) -> None:
         self.data = load_data()
@@ -1666,7 +1748,8 @@ class OrgFinder:
         x = _Doc(doc, self.data)
         # Blocked ranges by start, with the furthest end so far: a candidate
         # [a, b) overlaps one iff some range starting before b ends after a.
-        blocked = sorted(_blocked_chars(doc))
+        blocked, stage_ranges = _blocked_chars(doc)
+        blocked.sort()
         b_starts = [s for s, _ in blocked]
         b_reach = list(accumulate((e for _, e in blocked), max))
         idx, raw = x.idx, x.raw
@@ -1675,7 +1758,20 @@ class OrgFinder:
             if c.end <= c.start:
                 return False
             k = bisect_left(b_starts, idx[c.end - 1] + len(raw[c.end - 1]))
-            return k == 0 or b_reach[k - 1] <= idx[c.start]
+            return k == 0 or b_reach[k - 1] <= idx[c.start] or regulator_in_stage(c)
+
+        def regulator_in_stage(c: Cand) -> bool:
+            """A regulator named inside a filing or approval phrase ("submitted to
+            the US Food and Drug Administration for review") is still named: the
+            stage finder claimed the whole phrase, not the name. Only inside one
+            stage mention and clear of every other claimed range."""
+            if c.kind != "government" or not stage_ranges:
+                return False
+            a, b = idx[c.start], idx[c.end - 1] + len(raw[c.end - 1])
+            inside = [r for r in stage_ranges if r[0] <= a and b <= r[1]]
+            if len(inside) != 1:
+                return False
+            return not any(s < b and a < e and (s, e) != inside[0] for s, e in blocked)
 
         runs = _join_and(x, _atomic_runs(x))
         cands = [
@@ -1698,7 +1794,7 @@ class OrgFinder:
         derived = _acronyms(x, primary, covered)
         derived += _short_forms(x, primary, covered)
         derived = [c for c in derived if free(c)]
-        final = _select(primary + derived)
+        final = _affiliated(x, _select(primary + derived))
         doc.spans["orgs"] = self._spans(doc, final, x)
         return doc
 
@@ -1843,6 +1939,8 @@ def _joins(a: list[str], b: list[str], d: OrgData) -> int:
         # A subsidiary's own name inside "Parent Subsidiary Pharmaceutical"; not
         # the parent named after "of" ("Hospital of Sanxia University").
         return 1
+    if a_head and len(a) < len(b) and b[: len(a) - 1] == a[:-1] and b[len(a) - 1] == a[-1] + ",":
+        return 2  # "Zhongshan Hospital" in "Zhongshan Hospital, Fudan University"
     if len(a) == len(b) and len(a) > 1:
         diff = [(p, q) for p, q in zip(a, b, strict=True) if p != q]
         if len(diff) == 1 and min(len(diff[0][0]), len(diff[0][1])) >= 5 and _edit1(*diff[0]):
