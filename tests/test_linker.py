@@ -375,3 +375,66 @@ def test_linker_cap_records_what_it_cut_and_the_record_warns() -> None:
     assert _linker_cut(capped) == [
         f"organisations cut from {found} to 2 (the pipeline's entity cap)"
     ]
+
+
+# ------------------------------------------------- blind-set classes (heldout6)
+
+
+def test_securities_firm_or_fund_is_not_a_developer() -> None:
+    d = pipeline(
+        "Brokers at Qiantang Securities said the launch of Mirvotinib's tablets should "
+        "lift sales next year."
+    )
+    assert d["Mirvotinib"].developer is None
+    d = pipeline("Lianshan Capital owns a stake in renfaxacept, the report said.")
+    assert d["renfaxacept"].developer is None
+
+
+def test_drugmaker_is_still_a_developer_beside_a_broker() -> None:
+    d = pipeline(
+        "Renfaxacept, developed by Qiaolan Biopharma, won approval, analysts at Qiantang "
+        "Securities said."
+    )
+    assert d["Renfaxacept"].developer == "Qiaolan Biopharma"
+
+
+def test_university_named_capital_can_still_develop() -> None:
+    d = pipeline("Capital Yanling University developed the antibody tolpazumab for asthma.")
+    assert d["tolpazumab"].developer == "Capital Yanling University"
+
+
+def test_combination_partner_refers_to_the_partner_drug() -> None:
+    d = pipeline(
+        "Hexin runs a Phase 2 trial combining velnatinib with the SHP2 inhibitor HX-R41 in lung "
+        "cancer. The combination partner has so far been given alone only in a Phase 1 trial. "
+        "The next product, tivorgliptin, is sold under the brand Qiangtang."
+    )
+    assert d["HX-R41"].stages == ["phase_1", "phase_2"]
+    assert d["velnatinib"].stages == ["phase_2"]
+    assert d["tivorgliptin"].stages == []
+
+
+def test_partner_drug_and_companion_drug_refer_to_the_partner() -> None:
+    for phrase in ("The partner drug", "The companion drug"):
+        d = pipeline(
+            f"A Phase 3 study combines lomerasib with QX-2088 in pancreatic cancer. "
+            f"{phrase} is also in a Phase 2 trial for gastric cancer."
+        )
+        assert d["QX-2088"].stages == ["phase_2", "phase_3"], phrase
+        assert d["lomerasib"].stages == ["phase_3"], phrase
+
+
+def test_pairing_a_described_drug_with_a_named_one_stages_both() -> None:
+    d = pipeline(
+        "Dorvatinib Tablets were approved in 2024. A Phase II study pairs the tablets with "
+        "a MEK inhibitor, DV-07, in thyroid cancer."
+    )
+    assert d["Dorvatinib Tablets"].stages == ["phase_2", "approved"]
+    assert d["DV-07"].stages == ["phase_2"]
+
+
+def test_background_therapy_with_a_trial_of_a_drug_still_not_staged() -> None:
+    # Negative: "a trial of X with Y" (no pairing verb) keeps Y as background therapy.
+    d = pipeline("Xelora began a Phase 3 trial of ralvotinib with docetaxel in lung cancer.")
+    assert "phase_3" in d["ralvotinib"].stages
+    assert d.get("docetaxel") is None or d["docetaxel"].stages == []

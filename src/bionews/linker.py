@@ -32,7 +32,7 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from .drugs import merge_drugs
-from .orgs import merge_organisations
+from .orgs import merge_organisations, never_develops
 from .records import STAGES, Drug, Organisation, StageMention
 from .tokens import doc_text
 
@@ -98,7 +98,7 @@ _CLAUSE_BREAK = re.compile(
 # "approvals for three innovative drugs: X, Y and Z", "Phase III study evaluating X".
 _FORWARD = re.compile(
     r"^[\s-]*(?:\w+[\s-]+){0,5}?(?:for|of|on|with|evaluating|testing|investigating|"
-    r"assessing|covering|involving|combining|pairing)\b(?P<rest>[^.;!?]{0,90})$",
+    r"assessing|covering|involving|combin(?:ing|es)|pair(?:ing|s))\b(?P<rest>[^.;!?]{0,90})$",
     re.IGNORECASE,
 )
 _PARENS = re.compile(r"\([^()]*\)|\[[^\[\]]*\]")
@@ -210,7 +210,34 @@ _TRIAL_AFTER = re.compile(
 )
 # "a Phase 2 trial combining X with Y": both are tested, "with" joins the partners.
 _TESTED_COMBO = re.compile(
-    r"\b(?:combining|pairing|combination\s+of|co-administering)\b", re.IGNORECASE
+    r"\b(?:combin(?:ing|es)|pair(?:ing|s)|combination\s+of|co-administering)\b", re.IGNORECASE
+)
+# "a Phase II study that pairs the capsules with X": the first partner, named by
+# a description or a pronoun between the verb and "with".
+_COMBO_OBJECT = re.compile(
+    r"\b(?:combin(?:ing|es)|pair(?:ing|s)|co-administering)\s+(?P<obj>[^,;.()]{1,40}?)\s+"
+    r"(?:with|and|plus)\b",
+    re.IGNORECASE,
+)
+_PRONOUN_OBJECT = re.compile(
+    r"^(?:it|the\s+(?:drug|product|medicine|candidate|therapy|antibody|compound|molecule))$",
+    re.IGNORECASE,
+)
+# "The combination partner has not been tested alone": the drug given with another
+# in a combination named before, not the last drug named.
+_PARTNER_ANAPHOR = _Gated(
+    re.compile(
+        r"\b(?:the|this|that|its)\s+(?:combination\s+partner|(?:partner|companion)\s+"
+        r"(?:drug|agent|compound|molecule|candidate|therapy|medicine|product))\b",
+        re.IGNORECASE,
+    ),
+    ("partner", "companion"),
+)
+# Right before a drug: it is the one given with another ("pairs X with Y").
+_PARTNER_CUE = re.compile(
+    r"\b(?:with|plus|in\s+combination\s+with|combined\s+with|alongside)\s+"
+    r"(?:[^,;.()]{0,40},\s*)?[^,;.()]{0,40}?$",
+    re.IGNORECASE,
 )
 _SHARED_BY_LIST = re.compile(r"\b(?:both|all|each|respectively)\b", re.IGNORECASE)
 # A drug given with the one a trial is "of" or "for" is background therapy, not
@@ -477,7 +504,9 @@ class Linker:
         """The organisation that develops each drug, where a sentence says so.
 
         Only companies, research institutes and universities develop drugs here
-        (a regulator approving a drug in the same sentence is not its developer).
+        (a regulator approving a drug in the same sentence is not its developer),
+        and of the companies not securities firms, banks, funds or consultancies
+        ("analysts at X Securities expect sales of Y to ...").
         A sentence that names the drug, or refers back to it ("The drug,
         developed by X, ..."), and carries a develop/own/'s cue gives its nearest
         such organisation; "the company developed X" gives the organisation
@@ -488,7 +517,8 @@ class Linker:
         per sentence, cheapest test first, and a sentence naming no drug is read
         for anaphora only when it can give one.
         """
-        makers = [o for o in org_refs if orgs[o.idx].kind in _DEVELOPER_KINDS]
+        can_develop = [o.kind in _DEVELOPER_KINDS and not never_develops(o.name) for o in orgs]
+        makers = [o for o in org_refs if can_develop[o.idx]]
         out: list[str | None] = [None] * len(drugs)
         if not makers:
             return out
@@ -729,6 +759,8 @@ class Linker:
             hi = unit_end[u]
             s = sent_of[u]
             sent_first = sentence_first(u)
+            if _PARTNER_ANAPHOR.search(text[sent_first:hi]):
+                return combination_partner(u)
             if s >= 1 and _PLURAL_ANAPHOR.match(text[starts[u] : hi]):
                 prev = refs_of_sent[s - 1]
                 if prev:
@@ -743,12 +775,29 @@ class Linker:
                 return []
             return [last]
 
+        def combination_partner(u: int) -> list[_Ref]:
+            """The drug given with another in the most recent combination named
+            before clause ``u`` (within the anaphora window): "... pairs the
+            capsules with an in-house MEK inhibitor, X" -> X."""
+            lo = starts[u]
+            s = sent_of[u]
+            for r in reversed(drug_refs[: bisect_right(ref_starts, lo)]):
+                if r.end > lo:
+                    continue
+                sr = sent_of[unit(r.start)]
+                if s - sr > self.anaphora_window:
+                    break
+                first = sents[sr][0]
+                if _PARTNER_CUE.search(text[max(first, r.start - 90) : r.start]):
+                    return [r]
+            return []
+
         topic = self._topic_drug(drugs, reference)
 
         def cataphoric(u: int) -> list[_Ref]:
             """The drug named by apposition at the start of the next sentence."""
             nxt = sent_of[u] + 1
-            if nxt >= len(sents):
+            if nxt >= len(sents) or _PARTNER_ANAPHOR.search(sentence_text(u)):
                 return []
             refs = refs_of_sent[nxt]
             if not refs:
@@ -783,6 +832,27 @@ class Linker:
             return [min(found, key=lambda f: f[0])[1]] if found else []
 
         name_words: dict[int, set[str]] = {}  # drug index -> the words of its names
+
+        def combination_object(between: str, pos: int, refs: Sequence[_Ref]) -> list[_Ref]:
+            """The first partner of a tested combination when a description or a
+            pronoun names it ("a Phase II study that pairs the capsules with X",
+            "a trial combining it with Y"): both partners are tested."""
+            m = _COMBO_OBJECT.search(between)
+            if m is None:
+                return []
+            obj = " ".join(m.group("obj").split())
+            if _PRONOUN_OBJECT.match(obj):
+                k = _last_ending_by(refs, pos)
+                return [refs[k]] if k >= 0 else []
+            r: _Ref | None = None
+            fm = next(_form_description().finditer(obj), None)
+            if fm is not None:
+                r = by_form(fm.group("form"), pos)
+            else:
+                dm = next(_DEFINITE.finditer(obj), None)
+                if dm is not None:
+                    r = by_words(dm.group(1), dm.group(2), pos)
+            return [r] if r is not None else []
 
         def by_words(description: str, head_word: str, pos: int) -> _Ref | None:
             words = _descriptor_words(description)
@@ -878,8 +948,12 @@ class Linker:
                     continue
                 after = range(_first_from(refs, end), len(refs))
                 if after and _links_forward(text[end : refs[after[0]].start]):
-                    tested = bool(_TESTED_COMBO.search(text[end : refs[after[0]].start]))
-                    return enumeration(refs, after[0], +1, tested=tested), False
+                    between = text[end : refs[after[0]].start]
+                    tested = bool(_TESTED_COMBO.search(between))
+                    found = enumeration(refs, after[0], +1, tested=tested)
+                    if tested:
+                        found += combination_object(between, pos, refs)
+                    return found, False
                 last_before = _last_ending_by(refs, pos)
                 if last_before >= 0 and _new_subject(
                     text[refs[last_before].end : pos], text[end : end + 40]

@@ -220,6 +220,17 @@ def load_data() -> OrgData:
     )
 
 
+@lru_cache(maxsize=4096)
+def never_develops(name: str) -> bool:
+    """Whether a name marks a securities firm, bank, fund, investor, consultancy or
+    market-research firm ("Dongjin Securities", "Qiyuan Pharma Insight"): a word of
+    that kind after the name's first word ("Capital Medical University" is a
+    university). Such an organisation comments on or pays for a drug; it does not
+    develop it."""
+    words = [w for w in re.split(r"[\s,]+", name.lower()) if w]
+    return any(w in load_data().non_developer for w in words[1:])
+
+
 def org_key(name: str) -> str:
     """Normalised form for comparing organisation names.
 
