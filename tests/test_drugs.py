@@ -915,3 +915,206 @@ def test_code_name_without_a_following_referent_stays_separate(nlp: Language) ->
         "ZR-7714, a second compound is a new drug."
     )
     assert len(merged(nlp, text)) == 2
+
+
+# -- blind-set classes: bracketed code cues, forward code intros, code suffixes,
+#    new stems, appositions that call a name a drug ---------------------------
+
+
+@pytest.mark.parametrize(
+    "cue",
+    ["code", "code name", "development code", "also known as"],
+)
+def test_code_in_brackets_after_a_cue_is_an_alias(nlp: Language, cue: str) -> None:
+    text = f"The regulator also cleared tavorimig ({cue} QX-4410) for a blood cancer."
+    drugs = merged(nlp, text)
+    assert len(drugs) == 1
+    assert {drugs[0].name, *drugs[0].aliases} == {"tavorimig", "QX-4410"}
+
+
+def test_bare_code_word_outside_brackets_is_no_alias_cue(nlp: Language) -> None:
+    # "stock code" names a listing; the drug before it keeps no alias
+    text = "Sales of tavorimig rose, the firm with stock code 688123 said."
+    drugs = merged(nlp, text)
+    assert [d.name for d in drugs] == ["tavorimig"]
+    assert drugs[0].aliases == []
+
+
+def test_forward_code_intro_gives_the_code_to_the_subject_drug(nlp: Language) -> None:
+    # one word may stand before the cue that opens the sentence
+    text = (
+        "The deal was signed in May. Internally designated QPB3307, velnarimab "
+        "finished a Phase IIa trial."
+    )
+    drugs = merged(nlp, text)
+    assert [d.name for d in drugs] == ["velnarimab"]
+    assert drugs[0].aliases == ["QPB3307"]
+
+
+def test_sentence_opening_code_intro_joins_the_subject(nlp: Language) -> None:
+    text = "Sales grew. Coded TR-5521, dexovatinib entered a Phase II trial in June."
+    drugs = merged(nlp, text)
+    assert len(drugs) == 1
+    assert {drugs[0].name, *drugs[0].aliases} == {"dexovatinib", "TR-5521"}
+
+
+def test_forward_code_intro_with_a_pronoun_subject_is_a_drug_of_its_own(nlp: Language) -> None:
+    text = (
+        "The firm sells zelbuvir tablets. Its team also built an infusion form. "
+        "Coded ZB-3300iv, it finished a Phase I study in May."
+    )
+    drugs = merged(nlp, text)
+    assert sorted(d.name for d in drugs) == ["ZB-3300iv", "zelbuvir tablets"]
+
+
+def test_code_named_by_a_developer_participle_is_an_alias(nlp: Language) -> None:
+    text = (
+        "A study of marovir granules began. Marovir, developed by Qinghe Pharma Co., "
+        "Ltd. under the code QH-4102, is an oral drug that blocks a viral enzyme."
+    )
+    drugs = merged(nlp, text)
+    assert len(drugs) == 1
+    assert "QH-4102" in drugs[0].aliases
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Its infusion form TK-2207iv entered a Phase I trial.", ["TK-2207iv"]),
+        ("The drug trial tested MX4410sc in adults.", ["MX4410sc"]),
+        ("The candidate AB-1102abc began dosing.", ["AB-1102abc"]),
+    ],
+)
+def test_code_with_short_lower_case_suffix(nlp: Language, text: str, expected: list[str]) -> None:
+    assert spans(nlp, text) == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Patients in the drug trial took AB-100mg doses twice a day.",
+        "The drug trial ran at site XY-2021st in the north.",
+        "The drug dose was TK-2207ml per day in the trial.",
+    ],
+)
+def test_units_and_ordinals_glued_to_a_code_are_no_code(nlp: Language, text: str) -> None:
+    assert spans(nlp, text) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("An inhaled dose of dorvaterol eased asthma.", ["dorvaterol"]),
+        ("Dogs got sarivolaner for fleas.", ["sarivolaner"]),
+        ("The combination adds velibactam to a penem.", ["velibactam"]),
+        ("Patients inhaled glovatropium once daily.", ["glovatropium"]),
+        ("A study of zanisertib in breast cancer began.", ["zanisertib"]),
+        ("Cattle were dosed with lorimectin.", ["lorimectin"]),
+        ("A nasal spray of dovesonide was approved.", ["dovesonide"]),
+    ],
+)
+def test_new_who_stems(nlp: Language, text: str, expected: list[str]) -> None:
+    assert spans(nlp, text) == expected
+
+
+COMMON_STEMS = [
+    "gatran",
+    "xaban",
+    "sartan",
+    "pril",
+    "olol",
+    "azole",
+    "floxacin",
+    "cycline",
+    "platin",
+    "taxel",
+    "rubicin",
+    "lukast",
+    "setron",
+    "triptan",
+    "gliptin",
+    "glinide",
+    "dronate",
+    "parin",
+    "coxib",
+]
+
+
+@pytest.mark.parametrize("stem", COMMON_STEMS)
+def test_common_who_stems_are_listed(nlp: Language, stem: str) -> None:
+    word = "zorvi" + stem
+    assert spans(nlp, f"Doctors prescribed {word} to the patients.") == [word]
+
+
+def test_sterols_are_no_beta_agonists(nlp: Language) -> None:
+    text = "High cholesterol and ergosterol levels were measured in the drug trial."
+    assert spans(nlp, text) == []
+
+
+def test_veterinary_inn_with_chewable_tablets(nlp: Language) -> None:
+    text = "The ministry accepted an application for sarivolaner chewable tablets for dogs."
+    assert spans(nlp, text) == ["sarivolaner chewable tablets"]
+
+
+def test_brand_before_inn_and_dosage_form_in_brackets(nlp: Language) -> None:
+    text = "Its marketed medicines include Brontiva (dorvaterol inhalation powder)."
+    drugs = merged(nlp, text)
+    assert len(drugs) == 1
+    assert {drugs[0].name, *drugs[0].aliases} == {
+        "Brontiva",
+        "dorvaterol inhalation powder",
+    }
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            "The catalogue now lists Ruixinda, a BCMA-directed CAR-T therapy whose "
+            "price fell by half.",
+            ["Ruixinda"],
+        ),
+        (
+            "Sales rose. Gutaining, a copy of the bone antibody zorvesumab, was approved.",
+            ["Gutaining", "zorvesumab"],
+        ),
+        (
+            "Eight drugs are in trials, and an imported rival, Myastrel, already holds approval.",
+            ["Myastrel"],
+        ),
+        (
+            "The firm launched a PD-1 antibody, Tuolixin, in March.",
+            ["Tuolixin"],
+        ),
+        (
+            "Sales fell in May, and QL-07, an oral drug for gout, began a Phase I study.",
+            ["QL-07"],
+        ),
+    ],
+)
+def test_apposition_that_calls_a_name_a_drug(nlp: Language, text: str, expected: list[str]) -> None:
+    assert spans(nlp, text) == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Shares rose. Qiaoyuan, a drugmaker, said sales grew.",
+        "Talks ended. Lindenhof, a company in Bavaria, declined to comment.",
+        "Growth was fast. Chengdu, a city in the west, hosts the plant.",
+        "Prices fell, and a domestic rival, Qiaoyuan, gained share.",
+        "The drug maker named its partner company, Lindenhof, in May.",
+        "The regulator approved a generic drug, Shanghai, said the report.",
+        "Sales of drugs rose. Qiaoyuan, a copy of the rules, was posted.",
+    ],
+)
+def test_apposition_with_no_drug_head_or_a_known_place_is_no_drug(nlp: Language, text: str) -> None:
+    assert spans(nlp, text) == []
+
+
+def test_trial_before_a_new_clause_does_not_name_the_code(nlp: Language) -> None:
+    # the trial word belongs to the clause before "and"; the code is a drug
+    text = "It began trials in March, and PK-12, an oral inhibitor of JAK1, entered a study."
+    assert spans(nlp, text) == ["PK-12"]
+    # a trial's own name, right after a cue, is still no drug
+    assert spans(nlp, "The trial, known as HALO-22, enrolled adults with a drug.") == []

@@ -176,6 +176,22 @@ def inn_stems() -> InnStems:
     )
 
 
+@lru_cache(maxsize=1)
+def known_non_drugs() -> frozenset[str]:
+    """Lower-case single words that name an organisation or a place: the one-word
+    names and aliases of the organisation gazetteer and the place words of the
+    organisation rules. A name an apposition calls a drug is none of these."""
+    words: set[str] = set()
+    for line in _data_text("orgs.jsonl").splitlines():
+        if line.strip():
+            entry = json.loads(line)
+            words.update(
+                f.lower() for f in [entry["name"], *entry.get("aliases", ())] if " " not in f
+            )
+    words.update(w.lower() for w in json.loads(_data_text("org_patterns.json")).get("places", ()))
+    return frozenset(words)
+
+
 @dataclass(frozen=True, slots=True)
 class GazEntry:
     forms: tuple[str, ...]
@@ -750,6 +766,8 @@ class _Table(TokenTable):
 _ISOTOPE = re.compile(r"^\d{1,3}m?[A-Z][a-z]?$")  # "177Lu", "99mTc", "18F"
 _YEAR_TAIL = re.compile(r"^[A-Za-z]+(\d{4})$")
 _CODE_PREFIX = re.compile(r"^([A-Za-z]{2,})-?\d")
+# Two or three lower-case letters glued to a code's last digit: "XY-0420iv".
+_LOWER_TAIL = re.compile(r"\d([a-z]{2,3})$")
 
 
 def _year_shaped(code: str) -> bool:
@@ -875,6 +893,11 @@ class DrugFinder:
             | frozenset(p["determiners"])
         )
         self.code_blacklist = {x.upper() for x in p["code_prefix_blacklist"]}
+        self.code_suffix_stop = frozenset(p["code_suffix_stoplist"])
+        self.of_heads = frozenset(p["apposition_of_heads"])
+        self.rival_heads = frozenset(p["rival_heads"])
+        self.rival_qualifiers = frozenset(p["rival_qualifiers"])
+        self.not_drug_names = known_non_drugs()
         self.single_letter_digits = int(p["single_letter_min_digits"])
         self.exchange_before = re.compile(
             r"(?i)\b(?:"
@@ -1147,6 +1170,9 @@ class DrugFinder:
             return None
         if len(letters) == 1 and ndig < self.single_letter_digits:
             return None
+        tail = _LOWER_TAIL.search(code)
+        if tail is not None and tail.group(1) in self.code_suffix_stop:
+            return None  # "AB-100mg", "XY-2021st": a dose or an ordinal, not a code
         if self.exchange_before.search(text, max(0, m.start() - 20), m.start()):
             return None
         if self.exchange_after.match(text[m.end() : m.end() + 4]):
@@ -1248,10 +1274,13 @@ class DrugFinder:
         return None
 
     def _names_a_trial(self, doc: TokenTable, sent_ids: list[int], s: int) -> bool:
-        """Whether the nearest noun before a code, within a few words, is a trial word.
+        """Whether a trial word stands before a code, with only name cues between.
 
         The cue words between them ("the study, named CARE-7", "the trial, known
-        as HALO-2") are skipped: they introduce a name, not say what it names.
+        as HALO-2") and adverbs ("internally known as") are skipped: they
+        introduce a name, not say what it names. Any other word ends the look
+        back: in "a trial in May, and ZY-09, an oral drug" the code is no name
+        of the trial.
         """
         sid = sent_ids[s]
         for j in range(s - 1, max(-1, s - 7), -1):
@@ -1260,10 +1289,11 @@ class DrugFinder:
             low = doc.lower[j]
             if low in self.trial_words:
                 return True
-            if low in self.name_cues:
-                continue
-            if low in self.code_intro or low in self.apposition_heads:
-                return False
+            if low in self.name_cues or (low.endswith("ly") and low.isalpha()):
+                continue  # "the study, internally known as"
+            # Any other word ("a trial in May, and ZY-09, an oral drug"): the
+            # code starts a phrase of its own.
+            return False
         return False
 
     def _apposition_head(
@@ -1330,7 +1360,11 @@ class DrugFinder:
         return out
 
     def _appositive_names(
-        self, doc: TokenTable, sent_ids: list[int], appositions: list[int]
+        self,
+        doc: TokenTable,
+        sent_ids: list[int],
+        appositions: list[int],
+        core_tokens: AbstractSet[int] = frozenset(),
     ) -> list[_Cand]:
         """Unknown names defined by their class: "including Baiyuning, a rapid-acting
         insulin analogue approved in 2022".
@@ -1361,11 +1395,78 @@ class DrugFinder:
                     continue
             if low in self.inn_not or low in self.company_words or low in self.pathogens:
                 continue
-            if self._class_phrase(doc, sent_ids, i + 3):
+            if low in self.not_drug_names:
+                continue
+            if self._class_phrase(doc, sent_ids, i + 3, core_tokens):
                 out.append(_Cand(i, i + 1, "brand", _PRIO["brand"]))
         return out
 
-    def _class_phrase(self, doc: TokenTable, sent_ids: list[int], k: int) -> bool:
+    def _named_after_class(self, doc: _Table, sent_ids: list[int]) -> list[_Cand]:
+        """A name in apposition after a drug-class noun phrase: "a PD-1 antibody,
+        Xyzza, was approved", "an imported rival, Xyzza, holds approval".
+
+        The phrase opens with a determiner and ends, right before the comma, in a
+        drug noun, or in a "rival"-like noun after a word that only a product takes
+        ("imported", "generic"); a firm ("a domestic rival, Hengrui,") gets
+        neither. The name is one Title-case word closed by another comma, and no
+        known organisation or place.
+        """
+        out: list[_Cand] = []
+        text_of, lower = doc.text_of, doc.lower
+        n = len(doc)
+        for c in doc.positions(_COMMA):
+            b = c + 1
+            if c < 2 or b + 1 >= n or text_of[b + 1] != ",":
+                continue
+            word = text_of[b]
+            if not (len(word) >= 4 and word.isalpha() and word.istitle()):
+                continue
+            h = c - 1
+            head = lower[h]
+            if not (
+                head in self.apposition_heads
+                or (head in self.rival_heads and lower[h - 1] in self.rival_qualifiers)
+            ):
+                continue
+            sid = sent_ids[c]
+            if sent_ids[b] != sid or not self._determiner_opens(doc, sent_ids, h):
+                continue
+            low = lower[b]
+            if (
+                low in self.inn_not
+                or low in self.company_words
+                or low in self.pathogens
+                or low in self.run_stop
+                or low in self.sentence_openers
+                or low in self.not_drug_names
+                or not self._is_namey(doc, b)
+            ):
+                continue
+            out.append(_Cand(b, b + 1, "brand", _PRIO["brand"]))
+        return out
+
+    def _determiner_opens(self, doc: TokenTable, sent_ids: list[int], h: int) -> bool:
+        """Whether a determiner opens, a few modifiers before it, the noun phrase
+        whose head is token ``h`` ("an imported rival", "its PD-1 antibody")."""
+        sid = sent_ids[h]
+        for j in range(h - 1, max(-1, h - 7), -1):
+            if sent_ids[j] != sid:
+                return False
+            low = doc.lower[j]
+            if low in self.determiners:
+                return low not in {"which", "what", "whose", "no", "each", "every", "any"}
+            word = doc.text_of[j]
+            if low in self.apposition_stops or not (word == "-" or any(c.isalnum() for c in word)):
+                return False
+        return False
+
+    def _class_phrase(
+        self,
+        doc: TokenTable,
+        sent_ids: list[int],
+        k: int,
+        core_tokens: AbstractSet[int] = frozenset(),
+    ) -> bool:
         """Whether the noun phrase from token ``k`` ends in a drug-class noun, read
         strictly: "a rapid-acting insulin analogue approved in 2022" does, "an
         antibody developer, said its drug" and "a vaccine and drug company" do not.
@@ -1384,6 +1485,9 @@ class DrugFinder:
             word, low = doc.text_of[i], doc.lower[i]
             if word == "-" or (i > k and doc.text_of[i - 1] == "-"):
                 continue  # "rapid-acting", "once-weekly": one modifier
+            if low in self.of_heads and i + 1 < n and doc.lower[i + 1] in {"of", "to"}:
+                # "a copy of the antibody zorvesumab": a version of a drug is one.
+                return self._of_drug(doc, sent_ids, i + 2, core_tokens)
             if low in self.apposition_heads or (
                 low in self.qualified_heads and i > k and doc.lower[i - 1] in self.head_qualifiers
             ):
@@ -1404,6 +1508,23 @@ class DrugFinder:
                 return last_head
             last_head = False  # another noun: "a drug developer", or "GLP-1" before its head
         return False
+
+    def _of_drug(
+        self, doc: TokenTable, sent_ids: list[int], k: int, core_tokens: AbstractSet[int]
+    ) -> bool:
+        """Whether the phrase from token ``k`` (after "a copy of") names a drug: it
+        holds a drug found by its stem or the gazetteer, or ends in a class noun."""
+        n = len(doc)
+        if k >= n or sent_ids[k] != sent_ids[k - 1]:
+            return False
+        for i in range(k, min(n, k + 8)):
+            word = doc.text_of[i]
+            if i in core_tokens:
+                return True
+            if sent_ids[i] != sent_ids[k] or not (word == "-" or any(c.isalnum() for c in word)):
+                break
+        j = k + 1 if doc.lower[k] in self.determiners else k
+        return j < n and self._class_phrase(doc, sent_ids, j, core_tokens)
 
     def _insulins(self, doc: _Table) -> list[_Cand]:
         """Insulin INNs, written as two words: "insulin ferodec", "Insulin Tregopil".
@@ -1610,6 +1731,9 @@ class DrugFinder:
         if j < 0 or not _BEFORE_CUE.fullmatch(text, doc.idx[j] + len(doc.text_of[j]), cue.start()):
             return None
         word = doc.text_of[j]
+        low = doc.lower[j]
+        if low.endswith("ly") or low in self.sentence_openers:
+            return None  # "Internally designated X, ...": an adverb, no name
         if word.istitle() and word.isalpha() and len(word) >= 4 and self._is_namey(doc, j):
             return j
         return None
@@ -1953,7 +2077,11 @@ class DrugFinder:
         inns = self._not_names(doc, self._inns(doc))
         appositions = self._appositions(doc)
         cores = self._gazetteer(doc) + inns + self._appositive_inns(doc, sent_ids, appositions)
-        cores += self._insulins(doc) + self._appositive_names(doc, sent_ids, appositions)
+        core_tokens = {k for c in cores for k in range(c.start, c.end)}
+        cores += self._insulins(doc) + self._appositive_names(
+            doc, sent_ids, appositions, core_tokens
+        )
+        cores += self._named_after_class(doc, sent_ids)
         cores += self._codes(doc, sent_ids, cores)
         cores += self._trial_objects(doc, sent_ids)
         cands = cores + self._brands(doc, cores, sent_ids)
@@ -2157,6 +2285,11 @@ def _apposition_gap() -> re.Pattern[str]:
 
 
 @lru_cache(maxsize=1)
+def _participle_gap() -> re.Pattern[str]:
+    return re.compile(patterns()["alias_participle_gap_regex"])
+
+
+@lru_cache(maxsize=1)
 def _pronoun_rx() -> re.Pattern[str]:
     return re.compile(patterns()["pronoun_referent_regex"])
 
@@ -2174,10 +2307,12 @@ def _alias_owner(
         t = spans[j]
         if t.end_char <= cue_start:
             # "Pelmora, also known as PLM-104"; "Pelmora, an oral inhibitor coded
-            # PLM-104": the cue names the drug its apposition describes.
+            # PLM-104"; "Pelmora, developed by Xyz under the code PLM-104": the
+            # cue names the drug its apposition describes.
             if keys[j] != keys[i] and (
                 _BEFORE_CUE.fullmatch(text, t.end_char, cue_start)
                 or _apposition_gap().fullmatch(text, t.end_char, cue_start)
+                or _participle_gap().fullmatch(text, t.end_char, cue_start)
             ):
                 return j
             break
@@ -2191,6 +2326,9 @@ def _alias_owner(
 
 
 _COMMA_GAP = re.compile(r"\s*,\s*")
+# What may stand before an alias cue that opens a sentence: nothing, or one
+# participle ("Developed under the code name X, ...").
+_OPENER_PREFIX = re.compile(r"[\s\"“‘'(]*(?:[A-Z][a-z]+\s+)?")
 
 
 def _owner_named_after(
@@ -2203,9 +2341,19 @@ def _owner_named_after(
 ) -> int | None:
     """The drug a noun phrase right after the alias names, in a participial opener:
     "Developed under the code name X, the product was ..." gives X to the drug
-    "the product" refers back to (the one named last before the cue)."""
+    "the product" refers back to (the one named last before the cue), and
+    "Known internally as X, zorbalimab completed ..." gives it to the drug named
+    as the subject. A pronoun subject ("Coded X, it completed ...") names no
+    drug here, so X stays a drug of its own."""
     gap = _COMMA_GAP.match(text, spans[i].end_char)
-    np_m = anaphor_rx.match(text, gap.end()) if gap is not None else None
+    if gap is None:
+        return None
+    if i + 1 < len(spans) and spans[i + 1].start_char == gap.end():
+        # One character in, so that the break before the cue is seen whole.
+        s0, _ = _sentence_window(text, cue_start + 1, cue_start + 1)
+        if keys[i + 1] != keys[i] and _OPENER_PREFIX.fullmatch(text, s0, cue_start):
+            return i + 1
+    np_m = anaphor_rx.match(text, gap.end())
     if np_m is None:
         return None
     j = _referent(spans, cue_start, text, np_text=np_m.group(0))
