@@ -517,3 +517,146 @@ def test_clinical_trials_in_forward_looking_boilerplate() -> None:
     tail = "Statements about the timing of clinical trials are forward-looking.\n"
     assert stages(body + "Forward-Looking Statements\n" + tail) == []
     assert stages(body + tail) == ["clinical"]
+
+
+# --------------------------------------------------------------------------- approval phrasings
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "The weekly insulin, developed by Lanxi Pharma, won approval for type 2 diabetes "
+        "after three Phase III trials.",
+        "The firm's oral tablet won conditional approval from the drug regulator in March.",
+        "The bispecific antibody was cleared for relapsed mantle cell lymphoma on the strength "
+        "of a Phase II study.",
+        "The drug regulator said the nasal vaccine was cleared for use in adults over 60.",
+        "Dongshan Biologics received a license for its 20-valent pneumococcal vaccine in May.",
+        "The rabies vaccine was granted a licence by the national medicines regulator.",
+        "The antiviral is licensed for use in children aged two and older.",
+        "A rival antibody from Europe already holds approval for the disease in China.",
+        "The tablet, taken once a day, won approval from the NMPA last week.",
+    ],
+)
+def test_approval_phrasings(sentence: str) -> None:
+    assert "approved" in stages(sentence)
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "The antibody was cleared to begin clinical trials in Australia.",
+        "The Phase 2 study of the tablet was cleared by the hospital's ethics committee.",
+        "The vaccine batch was cleared for export to three countries.",
+        "Kelong Pharma licensed the rights to the antibody from a Swiss biotech.",
+        "The two firms signed a license agreement for the drug candidate.",
+        "Hengyu received an exclusive license to develop the antibody in Greater China.",
+        "The company out-licensed its kinase inhibitor for an upfront payment.",
+        "The drugmaker received a production license for its new tablet plant.",
+        "It received a license for the antibody under a royalty-bearing agreement.",
+        "The panel held a meeting to discuss the drug before any decision.",
+    ],
+)
+def test_not_approval_phrasings(sentence: str) -> None:
+    assert "approved" not in stages(sentence)
+
+
+def test_trial_before_approval_still_blocks_a_hoped_for_approval() -> None:
+    # the trial comes after the approval in time: no granted approval
+    assert "approved" not in stages(
+        "The company will run Phase II trials of the capsule after receiving approval."
+    )
+
+
+# --------------------------------------------------------------------------- hypothetical approvals
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "If cleared, the eye drug would be the first gene therapy approved in Japan.",
+        "It would become the only antibody approved for the disease in Brazil.",
+        "No medicine has been approved for the rare disorder anywhere.",
+        "No drug for the condition has yet been approved in China.",
+        "Several candidates are in trials, but none is approved.",
+        "The tablet has not been approved by the regulator.",
+        "Nothing has been approved for children with the disease so far.",
+        "If approved, the injection would be sold from 2028.",
+    ],
+)
+def test_hypothetical_or_negated_approvals_are_not_approved(sentence: str) -> None:
+    assert "approved" not in stages(sentence)
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "The capsule became the first drug approved in China for the disease.",
+        "The vaccine, with no serious side effects reported, was approved by the NMPA.",
+        "The regulator approved the antibody once again for a second indication.",
+    ],
+)
+def test_granted_approvals_near_negation_words_stay_approved(sentence: str) -> None:
+    assert "approved" in stages(sentence)
+
+
+# --------------------------------------------------------------------------- laboratory studies
+
+
+@pytest.mark.parametrize(
+    ("sentence", "expected"),
+    [
+        ("The firm's nasal vaccine is still in laboratory studies.", ["preclinical"]),
+        ("Its second antibody remains in lab testing.", ["preclinical"]),
+        ("The gene therapy is currently in animal studies in Suzhou.", ["preclinical"]),
+        ("The candidate has completed animal studies and may enter the clinic in 2027.", None),
+    ],
+)
+def test_laboratory_studies_are_preclinical(sentence: str, expected: list[str] | None) -> None:
+    found = stages(sentence)
+    assert "preclinical" in found
+    if expected is not None:
+        assert found == expected
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "Laboratory tests showed raised liver enzymes in two patients in the Phase 2 trial.",
+        "Samples are sent to the hospital's laboratory for testing.",
+        "The company runs laboratory studies for other drugmakers.",
+    ],
+)
+def test_laboratory_words_without_a_programme_state_are_no_stage(sentence: str) -> None:
+    assert "preclinical" not in stages(sentence)
+
+
+# --------------------------------------------------------------------------- IND-like clearances
+
+
+def test_clinical_trial_approval_is_an_ind_application() -> None:
+    # planned clinical trial application: like an IND, only "clinical" in an article
+    # that states no phase
+    text = "The biotech expects to file for clinical trial approval for the antibody next year."
+    assert stages(text) == ["clinical"]
+    assert stages(text + " Its lead drug is in a Phase 2 study.") == ["phase_2"]
+
+
+def test_clearance_to_begin_trials_is_an_ind_clearance() -> None:
+    text = "The ADC has been cleared to begin human trials in Canada."
+    assert stages(text) == ["clinical"]
+    assert stages(text + " The study there will be a Phase 1 trial.") == ["phase_1"]
+
+
+# --------------------------------------------------------------------------- span
+
+
+def test_filing_span_leaves_the_regulator_name_out() -> None:
+    text = "The tablet was submitted to the European Medicines Agency for review in June."
+    found = find_stages(text)
+    assert [m.stage for m in found] == ["filed"]
+    assert "Agency" not in found[0].text
+    assert "European Medicines Agency" not in text[found[0].start : found[0].end]
+    # with no name in between, the phrase is the span
+    found = find_stages("The drugmaker submitted the tablet for approval with the regulator.")
+    assert [m.text for m in found] == ["submitted the tablet for approval"]

@@ -110,12 +110,14 @@ class _Vocab:
     purpose_blockers: re.Pattern[str]
     negated_after: re.Pattern[str]
     boilerplate_heading: re.Pattern[str]
+    evidence_after: re.Pattern[str]
+    licensing_deal_words: re.Pattern[str]
 
 
 # Vocabulary regexes a rule may name as the context its sentence needs, and as
 # its own sentence blockers.
 _SENTENCE_CONTEXTS = frozenset({"regulatory", "regulator"})
-_SENTENCE_BLOCKERS = frozenset({"filing_blockers", "exchange_words"})
+_SENTENCE_BLOCKERS = frozenset({"filing_blockers", "exchange_words", "licensing_deal_words"})
 
 
 def _rx(pattern: str, case_sensitive: bool = False) -> re.Pattern[str]:
@@ -172,6 +174,8 @@ def _vocab() -> _Vocab:
         purpose_blockers=_rx(raw["approval_purpose_blockers"]),
         negated_after=_rx(raw["approval_negated_after"]),
         boilerplate_heading=re.compile(raw["boilerplate_heading"], re.IGNORECASE | re.MULTILINE),
+        evidence_after=_rx(raw["approval_evidence_after"]),
+        licensing_deal_words=_rx(raw["licensing_deal_words"]),
     )
 
 
@@ -824,9 +828,12 @@ def _approval_verdict(rule: _Rule, m: re.Match[str], s: int, e: int, ctx: _Conte
             ctx.has("trial_words", pos)
             and not ctx.has("market_words", pos)
             and not _approval_of_drug(after, vocab)
+            and not vocab.evidence_after.match(text, e, ce)
         )
     ):
-        return _NO  # "approval of the merger"; "will run phase II trials after receiving approval"
+        # "approval of the merger"; "will run phase II trials after receiving approval"
+        # (but "won approval for X after two Phase III trials": the trial is the evidence)
+        return _NO
     if rule.verb and (vocab.object_blockers.match(after) or vocab.subject_blockers.search(before)):
         return _NO
     if _device_approval(pos, ctx):
@@ -867,6 +874,23 @@ def _verdict(rule: _Rule, m: re.Match[str], s: int, e: int, ctx: _Context) -> st
     return _OK
 
 
+def _mention_span(m: re.Match[str]) -> tuple[int, int]:
+    """The mention span of a rule match: group "m" when the rule has one; for a
+    filing with an approval word "k" ("submitted to the US Food and Drug
+    Administration for review"), from "k" on when a name lies before it, so the
+    stage span does not hide the regulator from the organisation finder."""
+    groups = m.re.groupindex
+    if "m" in groups and m.group("m"):
+        return m.span("m")
+    if "k" in groups and m.group("k"):
+        s, k = m.start(), m.start("k")
+        text = m.string
+        first = text.find(" ", s, k)
+        if first != -1 and any(c.isupper() for c in text[first:k]):
+            return k, m.end()
+    return m.span()
+
+
 def find_stages(text: str) -> list[StageMention]:
     """Every development-stage mention in ``text``, in order (``drug`` left None)."""
     vocab = _vocab()
@@ -882,7 +906,7 @@ def find_stages(text: str) -> list[StageMention]:
     waiting: list[tuple[int, int, str, str, str | None]] = []
     for k, rule in enumerate(vocab.rules):
         for m in matches[n_phases + k]:
-            s, e = m.span("m") if "m" in rule.regex.groupindex and m.group("m") else m.span()
+            s, e = _mention_span(m)
             if (
                 taken.overlaps(s, e)
                 or not _before_ok(rule, m.start(), ctx)
