@@ -164,3 +164,18 @@ def test_sentence_break_matches_the_plain_alternation(texts: list[str]) -> None:
         for lo, hi in ((0, len(text)), (5, len(text) // 2), (len(text) // 3, len(text))):
             expected = [m.span() for m in plain.finditer(text, lo, hi)]
             assert [m.span() for m in D._SENT_BREAK.finditer(text, lo, hi)] == expected
+
+
+def test_inn_memo_refills_when_a_doc_overflows_it(
+    nlp: Language, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The INN memo starts afresh when it would pass its size; an INN of the Doc
+    # that overflowed it, already known before, must still be found.
+    monkeypatch.setattr(D, "_INN_MEMO_MAX", 40)
+    finder = nlp.get_pipe("bionews_drugs")
+    filler = " ".join(f"word{i}" for i in range(60))
+    # The first Doc fills the memo past its size, the second (one new word) empties it.
+    for text in (f"Tovarimab entered a trial. {filler}", "Tovarimab entered a new trial."):
+        # make_doc, not nlp(): the finder must meet each Doc once, as in a run.
+        table = D._Table(nlp.make_doc(text), finder.trigger_words)
+        assert finder._inn_positions(table) == [0], text

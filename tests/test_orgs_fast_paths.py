@@ -190,3 +190,14 @@ def test_direct_extension_writes_match_the_public_ones(nlp) -> None:  # type: ig
     assert [(s.start, s.end) for s in fast.spans["orgs"]] == [
         (s.start, s.end) for s in plain.spans["orgs"]
     ]
+
+
+def test_word_memo_refills_when_a_doc_overflows_it(nlp, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    # The per-word memo is emptied when it would pass its size; the forms of the
+    # Doc that overflowed it, including ones it already knew, must come back.
+    monkeypatch.setattr(orgs, "_MEMO_MAX", 40)
+    filler = " ".join(f"word{i}" for i in range(60))
+    first = nlp("Zhelun Biopharma Co., Ltd. said the trial went well.")
+    second = nlp(f"Zhelun Biopharma Co., Ltd. said {filler} and more.")
+    names = [[o.name for o in d._.organisations] for d in (first, second)]
+    assert names == [["Zhelun Biopharma Co., Ltd."]] * 2

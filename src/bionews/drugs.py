@@ -34,7 +34,7 @@ from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc, Span, Token
 
 from .records import Drug, Mention
-from .tokens import TokenTable, doc_text
+from .tokens import WORD_MEMO_SIZE, TokenTable, doc_text
 
 LABEL = "DRUG"
 SPAN_KEY = "drugs"
@@ -136,9 +136,7 @@ class InnStems:
         return None
 
 
-# Bounded like the other per-word memos: a long run meets new words without end, and
-# a cache that keeps them all grows with every page of a long run.
-@lru_cache(maxsize=20_000)
+@lru_cache(maxsize=WORD_MEMO_SIZE)
 def _stem_modality(stems: InnStems, word: str) -> str | None:
     return stems._modality(word)
 
@@ -654,8 +652,8 @@ def _keyword_starts(text: str, words: Sequence[str]) -> list[int]:
 # The hash is a hash of the string alone (the same in every Vocab). Bounded: a
 # full pair of tables is replaced by an empty pair.
 _WORDS: tuple[dict[int, str], dict[int, str]] = ({}, {})
-_WORDS_MAX = 20_000
-_INN_MEMO_MAX = 20_000
+_WORDS_MAX = WORD_MEMO_SIZE
+_INN_MEMO_MAX = WORD_MEMO_SIZE
 
 
 def _word_strings(doc: Doc, orth: list[int]) -> tuple[list[str], list[str]]:
@@ -998,6 +996,7 @@ class DrugFinder:
                 # Bounded: start a new memo (a thread still reading the old
                 # pair keeps a consistent one).
                 seen, inns = self._inn_memo = (set(), set())
+                new = words  # the memo is new: this Doc's known words are new again
             modality = self.stems.modality
             inns.update(w for w in new if len(w) >= min_len and modality(w) is not None)
             seen.update(new)

@@ -34,7 +34,7 @@ from spacy.strings import StringStore
 from spacy.tokens import Doc, Span
 
 from .records import ORG_KINDS, Mention, Organisation
-from .tokens import doc_text
+from .tokens import WORD_MEMO_SIZE, doc_text
 
 if not Span.has_extension("org_kind"):
     Span.set_extension("org_kind", default=None)
@@ -248,7 +248,7 @@ def org_key(name: str) -> str:
 # --------------------------------------------------------------------------- tokens
 
 
-@lru_cache(maxsize=20_000)
+@lru_cache(maxsize=WORD_MEMO_SIZE)
 def _name_form(t: str, never_name: frozenset[str]) -> bool:
     """Whether a token written ``t`` can be part of a name: capitalised, with a letter.
 
@@ -319,6 +319,8 @@ class _Memo:
         if len(self.text) + len(new) > _MEMO_MAX:
             for table in (self.text, self.name, self.punct, self.stop):
                 table.clear()
+            # Emptied: every form of this Doc is new again, also those known before.
+            new = set(orth)
         never = self.d.never_name
         for h in new:
             t = strings[h]
@@ -349,7 +351,7 @@ class _Memo:
         return got
 
 
-_MEMO_MAX = 20_000
+_MEMO_MAX = WORD_MEMO_SIZE
 # Bits of _Memo.head_code.
 _HEAD, _LEGAL, _EXTENDER, _COMPOUND_TAIL = 1, 2, 4, 8
 # OrgData (by identity) -> its memo; load_data() keeps one OrgData per process.
@@ -1591,7 +1593,7 @@ def _short_forms(x: _Doc, spans: list[Cand], covered: set[int]) -> list[Cand]:
     return out
 
 
-@lru_cache(maxsize=20_000)
+@lru_cache(maxsize=WORD_MEMO_SIZE)
 def _word_initials(w: str) -> str:
     """The initials one word gives an acronym: "" for function words, one per
     CamelCase part ("BioNTech" gives "BNT")."""
@@ -1605,7 +1607,7 @@ def _initials(toks: Iterable[str]) -> str:
     return _initials_of(tuple(toks))
 
 
-@lru_cache(maxsize=20_000)
+@lru_cache(maxsize=WORD_MEMO_SIZE)
 def _initials_of(toks: tuple[str, ...]) -> str:
     return "".join(_word_initials(w) for w in toks)
 
@@ -1898,7 +1900,7 @@ def _span_facts(span: Span) -> _SpanFacts:
     return _SpanFacts(span, start, end, text, ext.org_kind, ext.org_ref)
 
 
-@lru_cache(maxsize=20_000)
+@lru_cache(maxsize=WORD_MEMO_SIZE)
 def _org_key(name: str) -> str:
     """:func:`org_key`, kept: a Doc asks it for the same names several times."""
     return org_key(name)

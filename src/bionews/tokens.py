@@ -15,6 +15,11 @@ from typing import overload
 from spacy.attrs import IDX, LOWER, ORTH, SENT_START
 from spacy.tokens import Doc, Token
 
+#: Entries in each per-word memo of the finders (word -> verdict). News vocabulary
+#: is Zipfian, so a few thousand recent words hold nearly every hit, while a
+#: larger table only fills up over a long run and shows as memory growth.
+WORD_MEMO_SIZE = 4096
+
 # Doc -> its text; entries go when their Doc is garbage-collected.
 _TEXTS: weakref.WeakKeyDictionary[Doc, str] = weakref.WeakKeyDictionary()
 
