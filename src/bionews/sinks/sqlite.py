@@ -67,7 +67,8 @@ def _encode(table: Table, row: dict[str, Any]) -> tuple[Any, ...]:
         v = row.get(c.name)
         if v is not None:
             if c.kind == "json" and not isinstance(v, str):
-                v = json.dumps(v, ensure_ascii=False)
+                # Most list columns are empty; json.dumps is the row's main cost.
+                v = "[]" if v == [] else json.dumps(v, ensure_ascii=False)
             elif c.kind == "bool":
                 v = int(v)
         out.append(v)
