@@ -17,7 +17,6 @@ import datetime as dt
 import json
 import os
 import re
-from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
@@ -170,9 +169,6 @@ class ParquetSink(BaseSink):
     # -- reading ---------------------------------------------------------------
     def seen(self, source_key: str, raw_hash: str) -> bool:
         return self._inputs.seen(source_key, raw_hash)
-
-    def seen_many(self, keys: Iterable[tuple[str, str]]) -> set[tuple[str, str]]:
-        return {k for k in keys if self.seen(*k)}
 
     def read_table(self, name: str) -> Any:
         """One table as a pyarrow Table (committed rows only)."""
