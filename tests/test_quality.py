@@ -64,34 +64,31 @@ def test_heldout_quality(name: str) -> None:
     )
 
 
-def test_blind_heldout5_quality() -> None:
-    """heldout5 was measured blind (pairs .806), then one linker round used it."""
-    rep = report_for(read_jsonl(CORPUS / "heldout5" / "gold.jsonl"), CORPUS)
-    check(
-        rep,
-        {
-            "organisations": 0.95,
-            "drugs": 0.94,
-            "amounts": 0.97,
-            "stages": 0.95,
-            "drug_stages": 0.92,
-        },
-    )
+# The newer sets, with floors of their own: heldout5 was measured blind (pairs .806)
+# and then one linker round used it; heldout6 was measured blind on 2026-11-29
+# (drugs .833, pairs .758) and then one fix round used it.
+LATER_SET_FLOORS = {
+    "heldout5": {
+        "organisations": 0.95,
+        "drugs": 0.94,
+        "amounts": 0.97,
+        "stages": 0.95,
+        "drug_stages": 0.92,
+    },
+    "heldout6": {
+        "organisations": 0.97,
+        "drugs": 0.96,
+        "amounts": 0.98,
+        "stages": 0.97,
+        "drug_stages": 0.95,
+    },
+}
 
 
-def test_blind_heldout6_quality() -> None:
-    """heldout6 was measured blind (drugs .833, pairs .758), then one fix round used it."""
-    rep = report_for(read_jsonl(CORPUS / "heldout6" / "gold.jsonl"), CORPUS)
-    check(
-        rep,
-        {
-            "organisations": 0.97,
-            "drugs": 0.96,
-            "amounts": 0.98,
-            "stages": 0.97,
-            "drug_stages": 0.95,
-        },
-    )
+@pytest.mark.parametrize("name", sorted(LATER_SET_FLOORS))
+def test_later_heldout_quality(name: str) -> None:
+    rep = report_for(read_jsonl(CORPUS / name / "gold.jsonl"), CORPUS)
+    check(rep, LATER_SET_FLOORS[name])
 
 
 @pytest.mark.shared
