@@ -94,6 +94,7 @@ def main(argv: list[str] | None = None) -> int:
             ("heldout4", corpus / "heldout4" / "gold.jsonl"),
             ("heldout5", corpus / "heldout5" / "gold.jsonl"),
             ("heldout6", corpus / "heldout6" / "gold.jsonl"),
+            ("heldout7", corpus / "heldout7" / "gold.jsonl"),
         ):
             if gold.exists():
                 results[name] = evaluate(name, load(gold), corpus, args.misses)
