@@ -140,3 +140,20 @@ def test_sentence_splitter_refuses_a_parsed_doc_as_spacy_does() -> None:
     doc = Doc(nlp.vocab, words=["A", "b", "."], heads=[0, 0, 0], deps=["ROOT", "dep", "punct"])
     with pytest.raises(ValueError, match="E043"):
         sentences.SentenceSplitter(sentences.abbreviations())(doc)
+
+
+def test_boundaries_gate_on_abbreviation_tails() -> None:
+    """The stop filter of ``boundaries`` (it cuts out the word before a stop only
+    where an abbreviation or an initial can end) agrees with the plain form for
+    abbreviation lists with one-letter and empty words too."""
+    rng = random.Random(5)
+    pieces = [*_SENTENCE_PIECES, "x.", "ab.", " . ", "Éb.", "é.", "Ab"]
+    for abbrevs in (
+        sentences.abbreviations(),
+        frozenset({"x.", "ab.", "Inc"}),
+        frozenset({".", "word."}),
+        frozenset(),
+    ):
+        for _ in range(1500):
+            text = "".join(rng.choice(pieces) for _ in range(rng.randint(0, 25)))
+            assert sentences.boundaries(text, abbrevs) == _plain_boundaries(text, abbrevs), text

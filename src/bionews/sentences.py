@@ -67,12 +67,34 @@ def _word_before(text: str, end: int) -> str:
     return text[start:end]
 
 
+@lru_cache(maxsize=8)
+def _abbreviation_tails(abbrevs: frozenset[str]) -> tuple[frozenset[str], frozenset[str], bool]:
+    """(last two characters, one-character words, whether an empty word counts) of
+    the words that an abbreviation's full stop follows ("Co" of "Co.").
+
+    A stop whose two characters before it are none of these, and whose character
+    before it is no capital (an initial), ends no abbreviation: most stops end a
+    plain word, and for them the word before need not be cut out at all.
+    """
+    words = [a[:-1] for a in abbrevs if a.endswith(".")]
+    tails = frozenset(w[-2:] for w in words if len(w) >= 2)
+    ones = frozenset(w for w in words if len(w) == 1)
+    return tails, ones, "" in words
+
+
 def boundaries(text: str, abbrevs: frozenset[str]) -> list[int]:
     """Character offsets where a sentence starts (0 excluded)."""
+    tails, ones, empty = _abbreviation_tails(abbrevs)
     out: list[int] = []
     for m in _BREAK.finditer(text):
         stop = m.start()
-        if text[stop] == ".":
+        if text[stop] == "." and (
+            stop < 2
+            or empty
+            or text[stop - 2 : stop] in tails
+            or text[stop - 1] in ones
+            or text[stop - 1].isupper()  # "S." of an initial ends in a capital
+        ):
             word = _word_before(text, stop)
             if word + "." in abbrevs or _is_initial(word.lstrip("(\"“'")):
                 continue
