@@ -631,6 +631,32 @@ def test_laboratory_words_without_a_programme_state_are_no_stage(sentence: str) 
     assert "preclinical" not in stages(sentence)
 
 
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "In experiments in mice bearing lung tumour grafts, the conjugate shrank tumours.",
+        "The peptide showed durable activity in rat models of fibrosis.",
+        "It was tested in non-human primates last year.",
+        "Efficacy in xenograft models was reported at the AACR meeting.",
+    ],
+)
+def test_work_in_laboratory_animals_is_preclinical(sentence: str) -> None:
+    assert stages(sentence) == ["preclinical"]
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        # for a veterinary product the animal is the target species
+        "The flea chew was tested in dogs at six kennels.",
+        "Mice and rats are bred at the new animal facility.",
+        "The study in adults with gout enrolled 300 people.",
+    ],
+)
+def test_animals_outside_a_laboratory_study_are_no_stage(sentence: str) -> None:
+    assert "preclinical" not in stages(sentence)
+
+
 # --------------------------------------------------------------------------- IND-like clearances
 
 
