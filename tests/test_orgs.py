@@ -844,3 +844,26 @@ def test_regulator_inside_a_filing_phrase_is_found() -> None:
         "the company said on Monday in a statement about its oncology pipeline."
     )
     assert "US Food and Drug Administration" in [o.name for o in r.organisations]
+
+
+# ------------------------------------------------- international health bodies
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("UNICEF will buy the doses for 30 countries.", "UNICEF"),
+        ("The tablets are paid for by the Global Fund in 12 countries.", "Global Fund"),
+        ("PAHO added the vaccine to its revolving fund.", "PAHO"),
+        ("Africa CDC welcomed the price cut.", "Africa CDC"),
+    ],
+)
+def test_international_health_bodies_come_from_the_gazetteer(
+    nlp: Language, text: str, expected: str
+) -> None:
+    assert found(nlp, text) == [expected]
+
+
+def test_a_common_word_spelled_in_capitals_is_no_gazetteer_body(nlp: Language) -> None:
+    # "PATH" is also an international health body, too ambiguous to list
+    assert found(nlp, "The PATH variable was set by the installer.") == []
