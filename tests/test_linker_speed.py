@@ -125,6 +125,20 @@ def test_gated_regex_agrees_with_the_bare_regex(name: str) -> None:
         ], text
 
 
+def test_leading_gates_start_every_match_at_a_needle() -> None:
+    # A leading gate runs its regex from the first needle: no match may start before one.
+    rng = random.Random(23)
+    leading = [g for g in _GATED.values() if g.leading]
+    assert leading
+    for _ in range(3000):
+        text = _gate_text(rng)
+        low = text.lower() if text.isascii() else None
+        for gated in leading:
+            for m in gated.pattern.finditer(text):
+                if low is not None:
+                    assert low.startswith(gated.needles, m.start()), (text, m.group())
+
+
 def test_gate_needles_fit_their_patterns() -> None:
     for gated in _GATED.values():
         assert all(n == n.lower() and n.isascii() for n in gated.needles) or not gated.fold

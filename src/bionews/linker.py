@@ -48,11 +48,16 @@ class _Gated:
     looked for in the lower-case text; non-ASCII text then always goes to the
     regex, as ``str.lower`` and the regex's case folding may differ there ("ſ"
     matches "s").
+
+    When every match also *begins* with a needle (``leading``), the regex is run
+    from the first needle in the text: no match can start before it, and a
+    search from a position still reads the characters before it for ``\b``.
     """
 
     pattern: re.Pattern[str]
     needles: tuple[str, ...]
     fold: bool = True
+    leading: bool = False
 
     def __post_init__(self) -> None:
         if self.fold != bool(self.pattern.flags & re.IGNORECASE) or not all(self.needles):
@@ -68,8 +73,21 @@ class _Gated:
         low = text.lower()
         return not any(map(low.__contains__, self.needles))
 
+    def _first(self, text: str) -> int:
+        """Where the first needle is in ``text``, -1 if none; 0 where the needles
+        cannot be looked for (non-ASCII text under ``fold``)."""
+        if self.fold:
+            if not text.isascii():
+                return 0
+            text = text.lower()
+        found = [i for i in map(text.find, self.needles) if i >= 0]
+        return min(found) if found else -1
+
     def search(self, text: str) -> bool:
         """``bool(pattern.search(text))``."""
+        if self.leading:
+            first = self._first(text)
+            return first >= 0 and self.pattern.search(text, first) is not None
         return not self._ruled_out(text) and self.pattern.search(text) is not None
 
     def finditer(self, text: str) -> Iterator[re.Match[str]]:
@@ -285,6 +303,7 @@ _DEVELOP = _Gated(
         re.IGNORECASE,
     ),
     ("develop", "invent", "discover", "own", "launch", "market", "manufactur", "licens", "'s"),
+    leading=True,
 )
 _STAGE_ORDER = {s: i for i, s in enumerate(STAGES)}
 
