@@ -438,3 +438,46 @@ def test_background_therapy_with_a_trial_of_a_drug_still_not_staged() -> None:
     d = pipeline("Xelora began a Phase 3 trial of ralvotinib with docetaxel in lung cancer.")
     assert "phase_3" in d["ralvotinib"].stages
     assert d.get("docetaxel") is None or d["docetaxel"].stages == []
+
+
+# --- heldout7 classes: comparators, appositions, combination regimens, relative clauses
+
+
+def test_reference_product_named_after_a_trial_is_its_comparator() -> None:
+    d = pipeline(
+        "Hanlu Bio launched Pelvaro (development code KR-B11), a biosimilar of the anti-TNF "
+        "antibody dorazumab. Regulators approved Pelvaro in May. The approval rested on a "
+        "comparative Phase 3 study in which response rates matched those seen with the "
+        "reference product Zentavo (dorazumab), which was approved in 2015."
+    )
+    assert d["Pelvaro"].stages == ["phase_3", "approved"]
+    # the reference product keeps only its own approval
+    assert d["dorazumab"].stages == ["approved"]
+
+
+def test_drug_named_after_a_stage_still_takes_it_when_no_reference() -> None:
+    # Negative: an ordinary drug after the stage is the stage's, as before.
+    d = pipeline(
+        "Hanlu Bio sells Pelvaro in China. After a Phase 3 study in 600 patients, "
+        "velnotinib was approved in 2015."
+    )
+    assert d["velnotinib"].stages == ["phase_3", "approved"]
+
+
+def test_drug_inside_an_apposition_does_not_take_the_predicate_stage() -> None:
+    d = pipeline("Kelvora, a copy of the osteoporosis antibody ravosumab, was approved in May.")
+    assert d["Kelvora"].stages == ["approved"]
+    assert d["ravosumab"].stages == []
+
+
+def test_relative_clause_on_the_inner_drug_keeps_its_stage() -> None:
+    # Negative: no apposition set off by commas ("is a copy of Y, which ...") or a
+    # relative clause after it ("Y, which was approved"): the stage is Y's.
+    for text in (
+        "Kelvora is a copy of the osteoporosis antibody ravosumab, which was approved in 2019.",
+        "Kelvora, a copy of the osteoporosis antibody ravosumab, which was approved in 2019, "
+        "sells well.",
+    ):
+        d = pipeline(text)
+        assert d["ravosumab"].stages == ["approved"], text
+        assert d.get("Kelvora") is None or d["Kelvora"].stages == [], text

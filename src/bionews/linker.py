@@ -226,6 +226,18 @@ _NEW_SUBJECT_ARTICLE = re.compile(
 _TRIAL_AFTER = re.compile(
     r"^[\s-]*(?:[\w-]+\s+){0,2}?(?:trials?|stud(?:y|ies)|tests?|testing)\b", re.IGNORECASE
 )
+# "X, a biosimilar of the IL-17A antibody Y, was approved": Y is named inside a
+# description of X set off by commas, so the predicate after the closing comma
+# is X's. The description opens with a determiner and names Y after a preposition.
+_APPOSITION_OPEN = re.compile(
+    r"^\s*,\s*(?:a|an|the|its|their|another)\s+[^,;:()]{0,60}?\b(?:of|to|for|from|like|than)\s+"
+    r"(?:[^\s,;:()]+\s+){0,4}$",
+    re.IGNORECASE,
+)
+_APPOSITION_CLOSE = re.compile(
+    r"^\s*(?:\([^()]*\)\s*)?,\s*(?:(?!(?:and|or|but|while|which|who|that)\b)[\w-]+\s+){0,3}$",
+    re.IGNORECASE,
+)
 # "a Phase 2 trial combining X with Y": both are tested, "with" joins the partners.
 _TESTED_COMBO = re.compile(
     r"\b(?:combin(?:ing|es)|pair(?:ing|s)|combination\s+of|co-administering)\b", re.IGNORECASE
@@ -943,6 +955,19 @@ class Linker:
                     break
             return []
 
+        def apposition_head(refs: Sequence[_Ref], k: int, pos: int) -> int:
+            """The drug a stage right after ``refs[k]`` is said of: ``refs[k]``
+            itself, or the drug before it when ``refs[k]`` is named inside that
+            drug's apposition ("X, a biosimilar of Y, was approved" -> X)."""
+            if k == 0 or not _APPOSITION_CLOSE.match(text[refs[k].end : pos]):
+                return k
+            j = k - 1
+            while j >= 0 and refs[j].end > refs[k].start:
+                j -= 1
+            if j < 0 or refs[j].idx == refs[k].idx:
+                return k
+            return j if _APPOSITION_OPEN.match(gap_text(refs[j].end, refs[k].start)) else k
+
         def drugs_for_stage(pos: int, end: int) -> tuple[list[_Ref], bool]:
             """The drugs a stage mention is about, and whether the link is only by
             reference (anaphora, a description, the article's topic) rather than a
@@ -979,6 +1004,8 @@ class Linker:
                 ):
                     return [], False
                 if last_before >= 0:
+                    # "X, a biosimilar of Y, was approved": the stage is X's.
+                    last_before = apposition_head(refs, last_before, pos)
                     found = enumeration(refs, last_before, -1)
                     # "X gained approval in 2017, followed by Y a year later".
                     if after and _FOLLOWED_BY.match(text[end : refs[after[0]].start]):
@@ -990,7 +1017,10 @@ class Linker:
                     text[first:pos], text[end : refs[after[0]].start]
                 ):
                     return [], False
-                if after:
+                # A reference product named after a stage is the comparator of
+                # the biosimilar's trial ("a comparative Phase 3 study ...
+                # equivalent to the reference product X"), not its subject.
+                if after and not reference[refs[after[0]].idx]:
                     return enumeration(refs, after[0], +1), False
             found = described(u, pos)
             if found:
