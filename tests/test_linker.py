@@ -481,3 +481,43 @@ def test_relative_clause_on_the_inner_drug_keeps_its_stage() -> None:
         d = pipeline(text)
         assert d["ravosumab"].stages == ["approved"], text
         assert d.get("Kelvora") is None or d["Kelvora"].stages == [], text
+
+
+def test_regimen_given_in_a_trial_stages_both_partners() -> None:
+    d = pipeline(
+        "Hanlu Bio said a Phase 1b/2 cohort in which 40 patients received velnotinib together "
+        "with dorazumab had read out."
+    )
+    assert d["velnotinib"].stages == ["phase_1_2"]
+    assert d["dorazumab"].stages == ["phase_1_2"]
+    d = pipeline(
+        "A Phase 2 trial in which patients were randomized to velnotinib plus dorazumab or "
+        "placebo opened."
+    )
+    assert d["dorazumab"].stages == ["phase_2"]
+
+
+def test_background_therapy_of_the_cohort_is_still_not_staged() -> None:
+    # Negative: no regimen verb before the first drug ("of X in patients on Y").
+    d = pipeline(
+        "Hanlu Bio said a Phase 1b/2 cohort of velnotinib in patients on dorazumab had read out."
+    )
+    assert d["velnotinib"].stages == ["phase_1_2"]
+    assert d["dorazumab"].stages == []
+
+
+def test_singular_relative_clause_is_the_partners_own() -> None:
+    for joint in ("together with", "plus", "with"):
+        d = pipeline(
+            f"Hanlu Bio tested velnotinib {joint} dorazumab, its PD-1 antibody, which was "
+            "approved in 2021."
+        )
+        assert d["dorazumab"].stages == ["approved"], joint
+        assert d["velnotinib"].stages == [], joint
+
+
+def test_plural_relative_clause_is_shared_by_the_list() -> None:
+    # Negative: "which were" speaks of both.
+    d = pipeline("Hanlu Bio said velnotinib and dorazumab, which were approved in 2021, sell well.")
+    assert d["velnotinib"].stages == ["approved"]
+    assert d["dorazumab"].stages == ["approved"]

@@ -101,7 +101,7 @@ class _Gated:
 # Organisation names in the gap are read as ORG ("X from ORG, for Y, and Z").
 _ENUM_GAP = re.compile(
     r"^\s*(?:(?:from|by)\s+ORG\s*,?\s*)?(?:(?:for|in|against|to treat)\s+[^,;]{1,40}?)?\s*"
-    r"(?:/|\+|&|,|(?:,\s*)?(?:and|or|as well as|plus|combined with|in combination with|with)\b)"
+    r"(?:/|\+|&|,|(?:,\s*)?(?:and|or|as well as|plus|combined with|in combination with|together with|with)\b)"
     r"\s*(?:[\w/-]+(?:['’]s)?\s+){0,3}$|^[\s/+&]*$",
     re.IGNORECASE,
 )
@@ -238,9 +238,21 @@ _APPOSITION_CLOSE = re.compile(
     r"^\s*(?:\([^()]*\)\s*)?,\s*(?:(?!(?:and|or|but|while|which|who|that)\b)[\w-]+\s+){0,3}$",
     re.IGNORECASE,
 )
+_SINGULAR_RELATIVE = re.compile(
+    r",\s*(?:which|that|who)\s+(?:is|was|has|had|remains)\b(?:\s+[\w-]+){0,3}\s*$",
+    re.IGNORECASE,
+)
 # "a Phase 2 trial combining X with Y": both are tested, "with" joins the partners.
 _TESTED_COMBO = re.compile(
     r"\b(?:combin(?:ing|es)|pair(?:ing|s)|combination\s+of|co-administering)\b", re.IGNORECASE
+)
+# "a Phase Ib/II cohort in which patients received X together with Y": the regimen
+# the trial gave, named right before its first drug, is the combination tested.
+_REGIMEN = re.compile(
+    r"\b(?:received|receiving|receive|(?:were|was|are|is|being)\s+given|"
+    r"(?:were|was|are|is|being)\s+treated\s+with|randomi[sz]ed(?:\s+[\d:]+)?\s+to)\s+"
+    r"(?:[^\s,;.()]+\s+){0,3}$",
+    re.IGNORECASE,
 )
 # "a Phase II study that pairs the capsules with X": the first partner, named by
 # a description or a pronoun between the verb and "with".
@@ -353,6 +365,14 @@ def _unnamed_plural_clause(before: str, gap: str) -> bool:
     # The plural must head the stage's own clause: a few words, no punctuation.
     rest = before[last.end() :]
     return len(rest.split()) <= 6 and not re.search(r"[,;:()]", rest)
+
+
+def _singular_relative(gap: str) -> bool:
+    """Whether the text between a drug and a later stage opens a relative clause
+    with a singular verb ("X with Y, an oral inhibitor, which was approved in
+    2022"): the stage is the one drug's the clause hangs on, not its list's ("X
+    and Y, which were approved" and "X and Y, each of which was approved" share it)."""
+    return _SINGULAR_RELATIVE.search(gap) is not None
 
 
 def _new_subject(gap: str, after: str) -> bool:
@@ -993,7 +1013,7 @@ class Linker:
                 after = range(_first_from(refs, end), len(refs))
                 if after and _links_forward(text[end : refs[after[0]].start]):
                     between = text[end : refs[after[0]].start]
-                    tested = bool(_TESTED_COMBO.search(between))
+                    tested = bool(_TESTED_COMBO.search(between) or _REGIMEN.search(between))
                     found = enumeration(refs, after[0], +1, tested=tested)
                     if tested:
                         found += combination_object(between, pos, refs)
@@ -1006,7 +1026,11 @@ class Linker:
                 if last_before >= 0:
                     # "X, a biosimilar of Y, was approved": the stage is X's.
                     last_before = apposition_head(refs, last_before, pos)
-                    found = enumeration(refs, last_before, -1)
+                    if _singular_relative(text[refs[last_before].end : pos]):
+                        # "X together with Y, ..., which was approved in 2022": Y's.
+                        found = [refs[last_before]]
+                    else:
+                        found = enumeration(refs, last_before, -1)
                     # "X gained approval in 2017, followed by Y a year later".
                     if after and _FOLLOWED_BY.match(text[end : refs[after[0]].start]):
                         found += enumeration(refs, after[0], +1)
@@ -1021,7 +1045,8 @@ class Linker:
                 # the biosimilar's trial ("a comparative Phase 3 study ...
                 # equivalent to the reference product X"), not its subject.
                 if after and not reference[refs[after[0]].idx]:
-                    return enumeration(refs, after[0], +1), False
+                    given = _REGIMEN.search(text[end : refs[after[0]].start])
+                    return enumeration(refs, after[0], +1, tested=bool(given)), False
             found = described(u, pos)
             if found:
                 return found, True
