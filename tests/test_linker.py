@@ -521,3 +521,38 @@ def test_plural_relative_clause_is_shared_by_the_list() -> None:
     d = pipeline("Hanlu Bio said velnotinib and dorazumab, which were approved in 2021, sell well.")
     assert d["velnotinib"].stages == ["approved"]
     assert d["dorazumab"].stages == ["approved"]
+
+
+def test_stage_in_an_unnamed_items_relative_clause_is_not_the_next_items() -> None:
+    d = pipeline(
+        "Lanfeng Biologics is developing a recombinant shingles vaccine, which is in a Phase 3 "
+        "trial in Hebei, and LF-Z12, a quadrivalent flu vaccine that entered a Phase 2 study "
+        "in May."
+    )
+    assert d["LF-Z12"].stages == ["phase_2"]
+
+
+def test_named_first_item_keeps_the_stage_of_its_relative_clause() -> None:
+    # Near miss: the first item is named, so its relative clause's stage is its own.
+    d = pipeline(
+        "Lanfeng Biologics is developing LF-R07, a recombinant shingles vaccine, which is in a "
+        "Phase 3 trial in Hebei, and LF-Z12, a quadrivalent flu vaccine that entered a Phase 2 "
+        "study in May."
+    )
+    assert d["LF-R07"].stages == ["phase_3"]
+    assert d["LF-Z12"].stages == ["phase_2"]
+
+
+def test_unnamed_products_stage_does_not_go_to_the_topic_drug() -> None:
+    d = pipeline(
+        "Lanfeng Biologics said velnotinib cut flares in a Phase 2 trial. velnotinib is taken "
+        "once a day. Doctors like velnotinib. Founded in 2015, Lanfeng made its name with an "
+        "inactivated rabies vaccine that was approved in 2019."
+    )
+    assert d["velnotinib"].stages == ["phase_2"]
+    # Negative: with no unnamed product the same sentence is about the topic drug.
+    d = pipeline(
+        "Lanfeng Biologics said velnotinib cut flares in a Phase 2 trial. velnotinib is taken "
+        "once a day. Doctors like velnotinib. Lanfeng said a Phase 3 trial will start in 2027."
+    )
+    assert d["velnotinib"].stages == ["phase_2", "phase_3"]

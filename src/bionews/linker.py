@@ -190,6 +190,10 @@ _UNNAMED_SUBJECT = _Gated(
         *("treatment", "inhibitor", "molecule", "asset", "compound", "conjugate", "biosimilar"),
     ),
 )
+# The rest of a clause from an unnamed product to a stage in its relative clause:
+# "a polio vaccine| , which is in a |Phase III trial".
+_RELATIVE_REST = re.compile(r"^\s*,?\s*(?:which|that)\s+(?:[^\s,;:()]+\s+){0,6}$", re.IGNORECASE)
+_SHORT_PREDICATE = re.compile(r"^\s+(?:[^\s,;:()]+\s+){0,3}$")
 _MODIFIES_PLURAL = re.compile(
     r"^[\s-]*(?:(?!(?:for|of|to|in|on|at|by|with|from)\b)[\w-]+\s+){0,3}?(?:drugs|candidates|products|projects|programs|programmes|"
     r"assets|molecules|compounds|therapies|vaccines|medicines|portfolio|pipeline)\b",
@@ -352,19 +356,31 @@ def _device_sentence(sentence: str) -> bool:
 _NEXT_CLAUSE = re.compile(r";|,\s*(?:and|but|while|whereas|so)\b", re.IGNORECASE)
 
 
+def _last_match(gated: _Gated, text: str) -> re.Match[str] | None:
+    found = list(gated.finditer(text))
+    return found[-1] if found else None
+
+
 def _unnamed_plural_clause(before: str, gap: str) -> bool:
-    """Whether a stage is said of unnamed plural products ("Two rival antibodies are
-    approved") in a clause of its own, so a drug named in a later clause of the
-    sentence ("..., and investors hoped X would compete") does not take it."""
+    """Whether a stage is said of unnamed products in a clause of its own, so a
+    drug named in a later clause of the sentence does not take it: plural ones
+    heading the clause ("Two rival antibodies are approved, and investors hoped X
+    would compete"), or an unnamed one the stage's relative clause hangs on ("is
+    developing a polio vaccine, which is in a Phase III trial, and X, a rotavirus
+    vaccine that ...")."""
     if not _NEXT_CLAUSE.search(gap):
         return False
-    found = list(_PLURAL_THINGS.finditer(before))
-    if not found:
-        return False
-    last = found[-1]
-    # The plural must head the stage's own clause: a few words, no punctuation.
-    rest = before[last.end() :]
-    return len(rest.split()) <= 6 and not re.search(r"[,;:()]", rest)
+    plural = _last_match(_PLURAL_THINGS, before)
+    if plural is not None:
+        # The plural heads the stage's own clause (a few words, no punctuation)
+        # or its relative clause.
+        rest = before[plural.end() :]
+        if (len(rest.split()) <= 6 and not re.search(r"[,;:()]", rest)) or _RELATIVE_REST.match(
+            rest
+        ):
+            return True
+    single = _last_match(_UNNAMED_SUBJECT, before)
+    return single is not None and bool(_RELATIVE_REST.match(before[single.end() :]))
 
 
 def _singular_relative(gap: str) -> bool:
@@ -373,6 +389,17 @@ def _singular_relative(gap: str) -> bool:
     2022"): the stage is the one drug's the clause hangs on, not its list's ("X
     and Y, which were approved" and "X and Y, each of which was approved" share it)."""
     return _SINGULAR_RELATIVE.search(gap) is not None
+
+
+def _unnamed_heads_stage(before: str) -> bool:
+    """Whether the text of a sentence up to a stage ends in an unnamed product
+    that the stage is said of: as its relative clause ("an mRNA vaccine that was
+    approved") or its predicate ("a recombinant zoster vaccine began a")."""
+    last = _last_match(_UNNAMED_SUBJECT, before)
+    if last is None:
+        return False
+    rest = before[last.end() :]
+    return bool(_RELATIVE_REST.match(rest) or _SHORT_PREDICATE.match(rest))
 
 
 def _new_subject(gap: str, after: str) -> bool:
@@ -1059,6 +1086,10 @@ class Linker:
                 return [], True
             unnamed = _UNNAMED_SUBJECT.search(sentence)
             found = anaphoric(u) or cataphoric(u)
+            if not found and unnamed and _unnamed_heads_stage(sentence[: pos - sentence_first(u)]):
+                # "... made its name with an mRNA vaccine that was approved in
+                # 2022": the unnamed product's stage, not the article's topic drug's.
+                return [], True
             if not found and not unnamed:
                 found = previous_sentence(u, named_only=True)
             found = found or by_indication(u)
