@@ -686,3 +686,10 @@ def test_filing_span_leaves_the_regulator_name_out() -> None:
     # with no name in between, the phrase is the span
     found = find_stages("The drugmaker submitted the tablet for approval with the regulator.")
     assert [m.text for m in found] == ["submitted the tablet for approval"]
+
+
+def test_end_of_phase_meeting_is_no_stage() -> None:
+    assert stages("Hanlu Bio held an end-of-phase 2 meeting with the FDA in May.") == []
+    assert stages("Hanlu Bio held an End-of-Phase-2 meeting with the FDA in May.") == []
+    # Negative: a drug reaching the end of its Phase 2 trial is still in Phase 2.
+    assert stages("Velnotinib reached the end of its Phase 2 trial in May.") == ["phase_2"]
