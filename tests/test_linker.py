@@ -556,3 +556,38 @@ def test_unnamed_products_stage_does_not_go_to_the_topic_drug() -> None:
         "once a day. Doctors like velnotinib. Lanfeng said a Phase 3 trial will start in 2027."
     )
     assert d["velnotinib"].stages == ["phase_2", "phase_3"]
+
+
+_LEAD_DRUG_ARTICLE = (
+    "Shanghai Lanxi Therapeutics Co., Ltd. said on Friday that its mRNA therapy for a rare "
+    "liver disease cut crises by half in a Phase 1/2 trial. The therapy, velnotinib, was "
+    "developed by the company in Shanghai. Sixteen children took part in the study. Infusion "
+    'reactions were mild. "Families now have hope," a doctor said. "This is a first for '
+    'China," she added. {} The regulator granted velnotinib a breakthrough designation in '
+    "June. Its CAR-T candidate LX-C02 is in preclinical studies."
+)
+
+
+def test_company_plans_go_to_the_one_drug_named_so_far() -> None:
+    d = pipeline(
+        _LEAD_DRUG_ARTICLE.format(
+            "Lanxi plans to start a pivotal Phase 3 trial in 2027 and to submit a marketing "
+            "application to the regulator in 2029."
+        )
+    )
+    assert d["velnotinib"].stages == ["phase_1_2", "phase_3", "filed"]
+    assert d["LX-C02"].stages == ["preclinical"]
+
+
+def test_company_plans_stay_open_with_another_drug_or_an_unnamed_one() -> None:
+    # Negatives: a second drug named before, or the plan's own unnamed product.
+    d = pipeline(
+        _LEAD_DRUG_ARTICLE.format(
+            "Lanxi also sells dorazumab. Lanxi plans to start a pivotal Phase 3 trial in 2027."
+        )
+    )
+    assert d["velnotinib"].stages == ["phase_1_2"]
+    d = pipeline(
+        _LEAD_DRUG_ARTICLE.format("Lanxi plans to start a Phase 3 trial of a rotavirus vaccine.")
+    )
+    assert d["velnotinib"].stages == ["phase_1_2"]

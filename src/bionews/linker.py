@@ -977,7 +977,12 @@ class Linker:
             """The one drug named in the last few sentences, for a stage in a run of
             sentences that name none ("The drug, X, ... In a Phase 1 study, ...
             Adverse events were mild. A Phase 3 trial will start next year"). Any
-            other drug, or unnamed plural programmes, in between leave it open."""
+            other drug, or unnamed plural programmes, in between leave it open.
+
+            Past those few sentences (results, quotes), the one drug the article
+            has named so far: "The therapy, X, was developed by Y. ... [five
+            sentences on the trial and a doctor's quote] Y plans to start a
+            pivotal Phase 3 trial" is X's."""
             s = sent_of[u]
             for sp in range(s - 1, max(-1, s - 1 - self.anaphora_window), -1):
                 named = [r for r in in_sentence(sp) if not reference[r.idx]]
@@ -986,7 +991,12 @@ class Linker:
                 lo, hi = sents[sp]
                 if _PLURAL_THINGS.search(text[lo:hi]):
                     return []
-            return []
+            before = [
+                r
+                for r in drug_refs[: bisect_right(ref_starts, starts[u])]
+                if r.end <= starts[u] and not reference[r.idx]
+            ]
+            return before[-1:] if len({r.idx for r in before}) == 1 else []
 
         def compared_set(refs: Sequence[_Ref], after: Sequence[int], end: int) -> list[_Ref]:
             """The drugs listed after "the other two are" later in the sentence."""
