@@ -201,3 +201,26 @@ def test_word_memo_refills_when_a_doc_overflows_it(nlp, monkeypatch) -> None:  #
     second = nlp(f"Zhelun Biopharma Co., Ltd. said {filler} and more.")
     names = [[o.name for o in d._.organisations] for d in (first, second)]
     assert names == [["Zhelun Biopharma Co., Ltd."]] * 2
+
+
+def test_token_texts_cut_from_the_text_match_the_tokens(nlp) -> None:  # type: ignore[no-untyped-def]
+    """Token texts are slices of the Doc's text (each token ends where the next one
+    starts, less its space): true of Docs made from words and spaces and of
+    retokenized Docs too, not only of the tokenizer's."""
+    from spacy.tokens import Doc
+
+    data = orgs.load_data()
+    rng = random.Random(41)
+    for _ in range(100):
+        words = [rng.choice(_WORDS) for _ in range(rng.randint(1, 40))]
+        spaces = [rng.random() < 0.7 for _ in words]
+        docs = [Doc(nlp.vocab, words=words, spaces=spaces), nlp.make_doc(_text(rng))]
+        merged = nlp.make_doc(_text(rng))
+        if len(merged) > 3:
+            with merged.retokenize() as retok:
+                retok.merge(merged[1:3])
+        docs.append(merged)
+        for doc in docs:
+            x = orgs._Doc(doc, data)
+            assert x.raw == [t.text for t in doc]
+            assert x.names == [orgs._name_form(t, data.never_name) for t in x.texts]

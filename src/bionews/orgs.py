@@ -25,12 +25,11 @@ from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
 from itertools import accumulate, compress
-from operator import itemgetter
+from operator import itemgetter, sub
 
-from spacy.attrs import IDX, ORTH, SPACY
+from spacy.attrs import IDX, SPACY
 from spacy.language import Language
 from spacy.matcher import PhraseMatcher
-from spacy.strings import StringStore
 from spacy.tokens import Doc, Span
 
 from .records import ORG_KINDS, Mention, Organisation
@@ -267,8 +266,8 @@ def _words(key: str) -> list[str]:
 class _Memo:
     """Facts about word forms that every article asks again, kept across Docs.
 
-    Keyed by the token's orth hash (the same hash in every vocabulary) or by
-    its text; the data they depend on (never-name list, stop lists) is bound in.
+    Keyed by the token's text; the data they depend on (never-name list, stop
+    lists) is bound in.
     Bounded: each table is emptied when it reaches ``_MEMO_MAX`` entries, so a
     long run's memory stays flat while the common words stay cached.
     """
@@ -285,7 +284,6 @@ class _Memo:
         "punct",
         "stop",
         "strip",
-        "text",
     )
 
     def __init__(self, d: OrgData) -> None:
@@ -297,12 +295,11 @@ class _Memo:
         )
         self.phrases = frozenset(d.non_org_phrases)
         self.phrase_spaces = max((p.count(" ") for p in self.phrases), default=0) + 1
-        self.text: dict[int, str] = {}  # orth hash -> token text
-        self.name: dict[int, bool] = {}  # orth hash -> _name_form of the text
+        self.name: dict[str, bool] = {}  # token text -> _name_form
         self.dist: dict[str, bool] = {}  # token text -> _distinctive_text
         self.code: dict[str, int] = {}  # token text -> _head_code
-        self.punct: dict[int, bool] = {}  # orth hash -> Lexeme.is_punct
-        self.stop: dict[int, bool] = {}  # orth hash -> Lexeme.is_stop
+        self.punct: dict[str, bool] = {}  # token text -> Lexeme.is_punct
+        self.stop: dict[str, bool] = {}  # token text -> Lexeme.is_stop
         self.strip: dict[str, bool] = {}  # token text -> _may_strip_text
         # A token opening with A-Z is a name token or a never-name word; the
         # CamelCase scan takes of the latter only these ("YoY"), the acronym
@@ -311,21 +308,14 @@ class _Memo:
             sorted(w for w in d.never_name if _CAMEL.match(w) and w not in d.camel_stop)
         )
 
-    def learn(self, orth: list[int], strings: StringStore) -> None:
-        """Add the forms of ``orth`` not seen yet (one set difference per Doc)."""
-        new = set(orth).difference(self.text)
-        if not new:
-            return
-        if len(self.text) + len(new) > _MEMO_MAX:
-            for table in (self.text, self.name, self.punct, self.stop):
-                table.clear()
-            # Emptied: every form of this Doc is new again, also those known before.
-            new = set(orth)
-        never = self.d.never_name
-        for h in new:
-            t = strings[h]
-            self.text[h] = t
-            self.name[h] = _name_form(t, never)
+    def name_form(self, t: str) -> bool:
+        """:func:`_name_form` of a token written ``t``, kept."""
+        got = self.name.get(t)
+        if got is None:
+            if len(self.name) >= _MEMO_MAX:
+                self.name.clear()
+            got = self.name[t] = _name_form(t, self.d.never_name)
+        return got
 
     def head_code(self, t: str) -> int:
         """Which head tests of :func:`_pattern_cands` a token written ``t`` can pass."""
@@ -408,26 +398,32 @@ class _Doc:
         self.text = doc_text(doc)
         n = self.n = len(doc)
         memo = self.memo = _memo(data)
+        text = self.text
         if n:
-            arr = doc.to_array([ORTH, SPACY, IDX])
-            orth: list[int] = arr[:, 0].tolist()
-            self.orth_list = orth
-            self.ws: list[int] = arr[:, 1].tolist()
-            self.idx: list[int] = arr[:, 2].tolist()
+            self.ws, self.idx = doc.to_array([SPACY, IDX]).T.tolist()
+            # The tokenizer is non-destructive (the text is every token's text and
+            # trailing space, at most one " ", in order), so a token ends where the
+            # next one starts, less its space: its text is a slice of the Doc's,
+            # cut in C. (Reading each string from the StringStore by orth hash
+            # decodes it afresh; a memo of them thrashed once a run's vocabulary
+            # outgrew it, and then cost half of this method.)
+            ends = list(map(sub, self.idx[1:], self.ws))
+            ends.append(len(text) - self.ws[-1])
+            self.raw: list[str] = list(map(text.__getitem__, map(slice, self.idx, ends)))
         else:
-            orth, self.ws, self.idx = [], [], []
-            self.orth_list = orth
-        try:
-            self.raw: list[str] = list(map(memo.text.__getitem__, orth))
-        except KeyError:  # a form not seen yet (or the memo was emptied)
-            memo.learn(orth, doc.vocab.strings)
-            self.raw = list(map(memo.text.__getitem__, orth))
+            self.ws, self.idx, self.raw = [], [], []
         self.texts = self.raw
         # Name tokens open with an upper-case character: the first characters
         # come from the text in one C pass, and only those tokens are looked up.
-        firsts = itemgetter(*self.idx)(self.text) if n > 1 else [self.text[i] for i in self.idx]
-        name_of = memo.name
-        name_idx = [i for i in compress(range(n), map(str.isupper, firsts)) if name_of[orth[i]]]
+        firsts = itemgetter(*self.idx)(text) if n > 1 else [text[i] for i in self.idx]
+        name_of, name_form, raw = memo.name, memo.name_form, self.raw
+        name_idx = []
+        for i in compress(range(n), map(str.isupper, firsts)):
+            got = name_of.get(raw[i])
+            if got is None:
+                got = name_form(raw[i])
+            if got:
+                name_idx.append(i)
         # Name flags of ``texts`` (past a dateline) and of ``raw`` (``is_name``):
         # the same list unless a dateline is glued.
         self.names: list[bool] = [False] * n
@@ -511,19 +507,23 @@ class _Doc:
         return got
 
     def punct(self, i: int) -> bool:
-        """``Token.is_punct`` of token ``i``: its lexeme's flag, kept by orth hash."""
-        h = self.orth_list[i]
-        got = self.memo.punct.get(h)
+        """``Token.is_punct`` of token ``i``: its lexeme's flag, kept by text."""
+        t = self.raw[i]
+        got = self.memo.punct.get(t)
         if got is None:
-            got = self.memo.punct[h] = self.spacy_doc.vocab[h].is_punct
+            if len(self.memo.punct) >= _MEMO_MAX:
+                self.memo.punct.clear()
+            got = self.memo.punct[t] = self.spacy_doc.vocab[t].is_punct
         return got
 
     def is_stop(self, i: int) -> bool:
-        """``Token.is_stop`` of token ``i``: its lexeme's flag, kept by orth hash."""
-        h = self.orth_list[i]
-        got = self.memo.stop.get(h)
+        """``Token.is_stop`` of token ``i``: its lexeme's flag, kept by text."""
+        t = self.raw[i]
+        got = self.memo.stop.get(t)
         if got is None:
-            got = self.memo.stop[h] = self.spacy_doc.vocab[h].is_stop
+            if len(self.memo.stop) >= _MEMO_MAX:
+                self.memo.stop.clear()
+            got = self.memo.stop[t] = self.spacy_doc.vocab[t].is_stop
         return got
 
     def span_text(self, start: int, end: int) -> str:
