@@ -224,3 +224,30 @@ def test_token_texts_cut_from_the_text_match_the_tokens(nlp) -> None:  # type: i
             x = orgs._Doc(doc, data)
             assert x.raw == [t.text for t in doc]
             assert x.names == [orgs._name_form(t, data.never_name) for t in x.texts]
+
+
+def test_merge_reads_the_extensions_as_span_underscore_does(nlp, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """The merge reads the spans' org extensions straight from ``user_data``; what
+    it builds is what it builds from ``span._`` reads, spans with a glued
+    dateline, a reference or no value set included."""
+    assert orgs._direct_ext_read()
+    data = orgs.load_data()
+    rng = random.Random(43)
+    forms = [f for e in data.gazetteer for f in (e.name, *e.aliases)]
+    texts = [
+        "--(BUSINESS WIRE)--Corvantis Therapeutics, Inc. said Monday that Zhifei and "
+        "the National Medical Products Administration (NMPA) met Pfizer. Corvantis said."
+    ]
+    for _ in range(40):
+        parts = [rng.choice(forms) if rng.random() < 0.4 else rng.choice(_WORDS) for _ in range(30)]
+        texts.append(" ".join(parts) + ".")
+    for text in texts:
+        doc = nlp(text)
+        spans = list(doc.spans["orgs"])
+        # A span with no extension value set reads None either way.
+        spans.append(Span(doc, 0, 1, label="ORG"))
+        fast = orgs.merge_organisations(spans)
+        monkeypatch.setattr(orgs, "_direct_ext_read", lambda: False)
+        plain = orgs.merge_organisations(spans)
+        monkeypatch.undo()
+        assert [o.model_dump() for o in fast] == [o.model_dump() for o in plain]

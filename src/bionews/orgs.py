@@ -31,6 +31,7 @@ from spacy.attrs import IDX, SPACY
 from spacy.language import Language
 from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc, Span
+from spacy.vocab import Vocab
 
 from .records import ORG_KINDS, Mention, Organisation
 from .tokens import WORD_MEMO_SIZE, doc_text
@@ -260,7 +261,10 @@ def _name_form(t: str, never_name: frozenset[str]) -> bool:
 
 
 def _words(key: str) -> list[str]:
-    return [w for w in re.split(r"[\s\-]+", key) if w]
+    return [w for w in _WORD_SPLIT.split(key) if w]
+
+
+_WORD_SPLIT = re.compile(r"[\s\-]+")
 
 
 class _Memo:
@@ -1844,7 +1848,11 @@ def _direct_ext_ok(nlp: Language) -> bool:
     Checked once on a probe Doc, so a spaCy that keys them otherwise gets the
     plain ``span._`` writes.
     """
-    doc = nlp.make_doc("probe words")
+    return _ext_in_user_data(nlp.make_doc("probe words"))
+
+
+def _ext_in_user_data(doc: Doc) -> bool:
+    """:func:`_direct_ext_ok` on a probe Doc written "probe words" (no extension set)."""
     span = Span(doc, 1, 2, label="ORG")
     ext = span._
     values = {"org_kind": "kind", "org_ref": "ref", "org_start": 7}
@@ -1878,32 +1886,62 @@ def span_text(span: Span) -> str:
     return doc_text(span.doc)[start : span.end_char]
 
 
-@dataclass(frozen=True)
-class _SpanFacts:
-    """What the merge reads of one organisation span, read once."""
+@lru_cache(maxsize=1)
+def _direct_ext_read() -> bool:
+    """Whether the merge may read the org extensions of a span straight from
+    ``doc.user_data``: spaCy keeps them there (:func:`_direct_ext_ok`) and a span
+    with none set reads None from ``span._`` as from a missing key.
 
-    span: Span
-    start: int  # span_start
-    end: int  # end_char
-    text: str  # span_text
-    kind: str | None
-    ref: str | None
+    Each ``span._`` makes an Underscore object and each read through it runs
+    Python code in spaCy: three reads per span were a third of the merge.
+    """
+    doc = Doc(Vocab(), words=["probe", "words"], spaces=[True, False])
+    unset = Span(doc, 0, 1)._
+    if any(getattr(unset, name) is not None for name in ("org_kind", "org_ref", "org_start")):
+        return False
+    return _ext_in_user_data(doc)
 
 
-def _span_facts(span: Span) -> _SpanFacts:
-    ext = span._
-    org_start = ext.org_start
-    end = span.end_char
-    start = span.start_char if org_start is None else org_start
-    # span_text: the Doc's text over the span (``Span.text`` joins its tokens).
-    text = doc_text(span.doc)[start:end]
-    return _SpanFacts(span, start, end, text, ext.org_kind, ext.org_ref)
+# A span as the merge reads it: (span_start, end_char, span_text, org_kind, org_ref, span).
+_SpanRow = tuple[int, int, str, str | None, str | None, Span]
+
+
+def _span_rows(spans: Iterable[Span]) -> list[_SpanRow]:
+    """What the merge reads of each span, read once, in text order (by start, end)."""
+    rows: list[_SpanRow] = []
+    direct = _direct_ext_read()
+    last_doc, text = None, ""
+    for span in spans:
+        doc = span.doc
+        if doc is not last_doc:
+            last_doc, text = doc, doc_text(doc)
+        a, end = span.start_char, span.end_char
+        if direct:
+            user_data = doc.user_data
+            org_start = user_data.get(("._.", "org_start", a, end))
+            kind = user_data.get(("._.", "org_kind", a, end))
+            ref = user_data.get(("._.", "org_ref", a, end))
+        else:
+            ext = span._
+            org_start, kind, ref = ext.org_start, ext.org_kind, ext.org_ref
+        start = a if org_start is None else org_start
+        # span_text: the Doc's text over the span (``Span.text`` joins its tokens).
+        rows.append((start, end, text[start:end], kind, ref, span))
+    rows.sort(key=itemgetter(0, 1))
+    return rows
 
 
 @lru_cache(maxsize=WORD_MEMO_SIZE)
 def _org_key(name: str) -> str:
     """:func:`org_key`, kept: a Doc asks it for the same names several times."""
     return org_key(name)
+
+
+@lru_cache(maxsize=WORD_MEMO_SIZE)
+def _key_words(key: str) -> tuple[str, ...]:
+    """The words of a normalised name the merge compares, places at either end
+    stripped; kept, as a Doc names the same organisation several times."""
+    return tuple(_strip_places(_words(key), load_data().places))
 
 
 def _strip_places(words: list[str], places: frozenset[str]) -> list[str]:
@@ -2004,13 +2042,15 @@ def merge_organisations(spans: list[Span]) -> list[Organisation]:
     if not spans:
         return []
     d = load_data()
-    # Each span's extension values read once: every ``span._`` read makes an
-    # Underscore object, and the merge below asks for them again and again.
-    facts = sorted((_span_facts(s) for s in spans), key=lambda f: (f.start, f.end))
-    spans = [f.span for f in facts]
-    starts = [f.start for f in facts]
-    texts_of = [f.text for f in facts]
-    org_kinds = [f.kind for f in facts]
+    # Each span's extension values read once: the merge below asks for them
+    # again and again.
+    rows = _span_rows(spans)
+    starts = [r[0] for r in rows]
+    ends = [r[1] for r in rows]
+    texts_of = [r[2] for r in rows]
+    org_kinds = [r[3] for r in rows]
+    refs = [r[4] for r in rows]
+    spans = [r[5] for r in rows]
     keys = [_org_key(t) for t in texts_of]
     parent = list(range(len(spans)))
 
@@ -2026,8 +2066,7 @@ def merge_organisations(spans: list[Span]) -> list[Organisation]:
             parent[max(ri, rj)] = min(ri, rj)
 
     gaz_of: list[int | None] = []
-    for f, k in zip(facts, keys, strict=True):
-        ref = f.ref
+    for ref, k in zip(refs, keys, strict=True):
         g = d.gaz_index.get(k)
         if g is None and ref:
             g = d.gaz_index.get(_org_key(ref))
@@ -2041,8 +2080,7 @@ def merge_organisations(spans: list[Span]) -> list[Organisation]:
                 union(i, first_by[token])
             else:
                 first_by[token] = i
-    for i, f in enumerate(facts):
-        ref = f.ref
+    for i, ref in enumerate(refs):
         if ref:
             j = first_by.get(("k", _org_key(ref)))
             if j is not None:
@@ -2053,7 +2091,7 @@ def merge_organisations(spans: list[Span]) -> list[Organisation]:
             union(i, j)
 
     # Short forms, place prefixes, subsidiaries' tails and typos between groups.
-    words = [_strip_places(_words(k), d.places) for k in keys]
+    words = [list(_key_words(k)) for k in keys]
     reps = sorted({find(i) for i in range(len(spans))})
 
     def longer(i: int, j: int) -> int:
@@ -2068,24 +2106,32 @@ def merge_organisations(spans: list[Span]) -> list[Organisation]:
     for i in range(len(spans)):
         r = find(i)
         longest[r] = longer(longest[r], i) if r in longest else i
+    # Each rep's root, read again only after a union: no pair test below
+    # changes the groups, so a's root and longest member hold over its pairs.
+    key_len = [len(k) for k in keys]
+    roots = [find(b) for b in reps]
     for a in reps:
         best, best_score = None, 0
-        for b in reps:
-            if a == b or find(a) == find(b):
+        ra = find(a)
+        ga, la = gaz_of[a], longest[ra]
+        a_len, a_words = key_len[la], words[la]
+        for b, rb in zip(reps, roots, strict=True):
+            if rb == ra:  # b is a, or already in a's group
                 continue
-            ga, gb = gaz_of[a], gaz_of[b]
+            gb = gaz_of[b]
             if ga is not None and gb is not None and ga != gb:
                 continue
-            la, lb = longest[find(a)], longest[find(b)]
-            if len(keys[la]) > len(keys[lb]):
+            lb = longest[rb]
+            if a_len > key_len[lb]:
                 continue
-            score = _joins(words[la], words[lb], d)
+            score = _joins(a_words, words[lb], d)
             if score > best_score:
                 best, best_score = b, score
         if best is not None:
-            merged = longer(longest[find(a)], longest[find(best)])
+            merged = longer(longest[ra], longest[find(best)])
             union(a, best)
             longest[find(a)] = merged
+            roots = [find(b) for b in reps]
 
     groups: dict[int, list[int]] = {}
     for i in range(len(spans)):
@@ -2105,6 +2151,6 @@ def merge_organisations(spans: list[Span]) -> list[Organisation]:
         kind = org_kinds[name_i]
         if kind not in ORG_KINDS:
             kind = max(set(kinds), key=kinds.count) if kinds else "other"
-        mentions = [Mention(start=starts[i], end=facts[i].end, text=texts_of[i]) for i in members]
+        mentions = [Mention(start=starts[i], end=ends[i], text=texts_of[i]) for i in members]
         out.append(Organisation(name=name, aliases=aliases, kind=kind, mentions=mentions))
     return out
