@@ -251,3 +251,29 @@ def test_merge_reads_the_extensions_as_span_underscore_does(nlp, monkeypatch) ->
         plain = orgs.merge_organisations(spans)
         monkeypatch.undo()
         assert [o.model_dump() for o in fast] == [o.model_dump() for o in plain]
+
+
+def test_judge_depends_on_the_words_alone(nlp, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """_pattern_cands keeps _judge's verdicts by (token texts, flags): the same key
+    must get the same verdict in every Doc and context, datelines included."""
+    data = orgs.load_data()
+    memo = orgs._memo(data)
+    seen: dict[object, object] = {}
+    real = orgs._judge
+
+    def spy(x, toks, has_of, has_suffix, parent=False):  # type: ignore[no-untyped-def]
+        got = real(x, toks, has_of, has_suffix, parent)
+        key = (tuple(x.raw[k] for k in toks), has_of, has_suffix, parent)
+        assert seen.setdefault(key, got) == got, key
+        return got
+
+    monkeypatch.setattr(orgs, "_judge", spy)
+    rng = random.Random(47)
+    forms = [f for e in data.gazetteer for f in (e.name, *e.aliases)]
+    heads = ["Pharmaceutical", "University", "Hospital", "Institute", "Group", "Council"]
+    words = [*_WORDS, *heads, "Medical", "Research", "Chongqing", "Holdings"]
+    for _ in range(150):
+        memo.judged.clear()  # every Doc judges afresh
+        parts = [rng.choice(forms) if rng.random() < 0.2 else rng.choice(words) for _ in range(40)]
+        nlp(" ".join(parts))
+    assert len(seen) > 100

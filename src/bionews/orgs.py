@@ -282,6 +282,7 @@ class _Memo:
         "compound_tails",
         "d",
         "dist",
+        "judged",
         "name",
         "phrase_spaces",
         "phrases",
@@ -305,6 +306,8 @@ class _Memo:
         self.punct: dict[str, bool] = {}  # token text -> Lexeme.is_punct
         self.stop: dict[str, bool] = {}  # token text -> Lexeme.is_stop
         self.strip: dict[str, bool] = {}  # token text -> _may_strip_text
+        # (token texts, has_of, has_suffix, parent) -> _judge's verdict
+        self.judged: dict[tuple[tuple[str, ...], bool, bool, bool], str | None] = {}
         # A token opening with A-Z is a name token or a never-name word; the
         # CamelCase scan takes of the latter only these ("YoY"), the acronym
         # scan none.
@@ -346,6 +349,8 @@ class _Memo:
 
 
 _MEMO_MAX = WORD_MEMO_SIZE
+# What _Memo.judged.get returns for a name not judged yet (None is a verdict).
+_UNJUDGED = object()
 # Bits of _Memo.head_code.
 _HEAD, _LEGAL, _EXTENDER, _COMPOUND_TAIL = 1, 2, 4, 8
 # OrgData (by identity) -> its memo; load_data() keeps one OrgData per process.
@@ -1024,6 +1029,7 @@ def _pattern_cands(x: _Doc, runs: list[list[int]]) -> list[Cand]:
     out: list[Cand] = []
     texts, names, raw = x.texts, x.names, x.raw
     codes, head_code = x.memo.code, x.memo.head_code
+    judged = x.memo.judged
     for run in runs:
         heads: list[int] = []
         for i, k in enumerate(run):
@@ -1054,7 +1060,14 @@ def _pattern_cands(x: _Doc, runs: list[list[int]]) -> list[Cand]:
         has_of = of_end > end
         # Past the head the run may hold a suffix the tokenizer split ("S.p" "." "A.").
         legal_end = _legal_extend(x, of_end)
-        kind = _judge(x, range(run[0], end), has_of, legal_end > of_end, parent)
+        # The verdict depends on the words alone (see _judge), and a name
+        # comes back again and again, within an article and across articles.
+        key = (tuple(raw[run[0] : end]), has_of, legal_end > of_end, parent)
+        kind = judged.get(key, _UNJUDGED)
+        if kind is _UNJUDGED:
+            if len(judged) >= _MEMO_MAX:
+                judged.clear()
+            kind = judged[key] = _judge(x, range(run[0], end), has_of, legal_end > of_end, parent)
         if kind is None:
             continue
         out.append(Cand(run[0], legal_end, kind))
@@ -1069,6 +1082,10 @@ def _judge(
 
     ``parent``: the of-chain names a parent organisation, which makes even a
     bare unit head ("Laboratory of X of the Y Academy") a name.
+
+    A pure function of the tokens' texts (``raw``; their name flags and every
+    word test here are functions of the text) and the three flags, so
+    :func:`_pattern_cands` keeps its verdicts in ``_Memo.judged``.
     """
     d, raw, raw_names = x.d, x.raw, x.raw_names
     codes, head_code = x.memo.code, x.memo.head_code
