@@ -277,3 +277,16 @@ def test_judge_depends_on_the_words_alone(nlp, monkeypatch) -> None:  # type: ig
         parts = [rng.choice(forms) if rng.random() < 0.2 else rng.choice(words) for _ in range(40)]
         nlp(" ".join(parts))
     assert len(seen) > 100
+
+
+def test_label_lines_searched_per_colon_line_match_one_search(nlp) -> None:  # type: ignore[no-untyped-def]
+    """_label_lines searches only the lines holding a colon; the ranges are those
+    one search of the whole text finds."""
+    data = orgs.load_data()
+    rng = random.Random(53)
+    bits = ["Source", "source", "EDITOR", "Related", "Tags", "Photo", "Pfizer", "said", ":"]
+    bits += [" : ", " ", "\t", "\n", "\r\n", "| ", " |", "||", "Credit:", "x", "\u2028"]
+    for _ in range(400):
+        text = "".join(rng.choice(bits) for _ in range(rng.randint(0, 40)))
+        x = orgs._Doc(nlp.make_doc(text), data)
+        assert orgs._label_lines(x) == [m.span() for m in data.line_labels.finditer(text)], text

@@ -425,14 +425,16 @@ class _Doc:
         # Name tokens open with an upper-case character: the first characters
         # come from the text in one C pass, and only those tokens are looked up.
         firsts = itemgetter(*self.idx)(text) if n > 1 else [text[i] for i in self.idx]
-        name_of, name_form, raw = memo.name, memo.name_form, self.raw
-        name_idx = []
-        for i in compress(range(n), map(str.isupper, firsts)):
-            got = name_of.get(raw[i])
-            if got is None:
-                got = name_form(raw[i])
-            if got:
-                name_idx.append(i)
+        # Their flags are read from the memo in one C pass too; a form missing
+        # there (None) is tested and kept.
+        caps = list(compress(range(n), map(str.isupper, firsts)))
+        cap_texts = itemgetter(*caps)(self.raw) if len(caps) > 1 else [self.raw[i] for i in caps]
+        flags = list(map(memo.name.get, cap_texts))
+        if None in flags:
+            flags = [
+                memo.name_form(t) if f is None else f for f, t in zip(flags, cap_texts, strict=True)
+            ]
+        name_idx = list(compress(caps, flags))
         # Name flags of ``texts`` (past a dateline) and of ``raw`` (``is_name``):
         # the same list unless a dateline is glued.
         self.names: list[bool] = [False] * n
@@ -714,7 +716,7 @@ def _split_repeat(x: _Doc, run: list[int]) -> list[list[int]]:
     """
     if len(run) < 2:
         return [run]
-    t = [x.texts[k] for k in run[: 2 * _MAX_REPEAT]]
+    t = itemgetter(*run[: 2 * _MAX_REPEAT])(x.texts)  # a tuple: the run has two tokens or more
     if t[0] not in t[1:]:
         return [run]
     for k in range(1, min(len(run) // 2, _MAX_REPEAT) + 1):
@@ -1528,9 +1530,20 @@ def _media_cands(x: _Doc, runs: list[list[int]], covered: set[int]) -> list[Cand
 def _label_lines(x: _Doc) -> list[tuple[int, int]]:
     """Character ranges of navigation and credit lines ("Related: ...", "Source: ...
     Editor: ..."): such lines name no organisation in prose."""
-    if ":" not in x.text:
-        return []  # every label ends with a colon
-    return [m.span() for m in x.d.line_labels.finditer(x.text)]
+    # Every label ends with a colon on its line and no match crosses a line
+    # break, so only lines with a colon are searched: the case-insensitive
+    # pattern has no literal prefix for the regex engine to skip ahead with.
+    text, labels = x.text, x.d.line_labels
+    out: list[tuple[int, int]] = []
+    p = text.find(":")
+    while p >= 0:
+        a = text.rfind("\n", 0, p) + 1
+        b = text.find("\n", p)
+        if b < 0:
+            b = len(text)
+        out.extend(m.span() for m in labels.finditer(text, a, b))
+        p = text.find(":", b)
+    return out
 
 
 def _on_label_line(x: _Doc, c: Cand, lines: list[tuple[int, int]]) -> bool:
