@@ -290,3 +290,29 @@ def test_label_lines_searched_per_colon_line_match_one_search(nlp) -> None:  # t
         text = "".join(rng.choice(bits) for _ in range(rng.randint(0, 40)))
         x = orgs._Doc(nlp.make_doc(text), data)
         assert orgs._label_lines(x) == [m.span() for m in data.line_labels.finditer(text)], text
+
+
+def test_name_memos_give_what_a_fresh_doc_computes(nlp) -> None:  # type: ignore[no-untyped-def]
+    """Verdicts, cores and initials kept by a name's token texts (``_Memo.judged``,
+    ``cores``, ``initials``) come back the same in another article: each Doc's
+    organisations with the memos warmed by all the other Docs equal those
+    computed with the memos empty, glued datelines included."""
+    data = orgs.load_data()
+    memo = orgs._memo(data)
+    rng = random.Random(59)
+    forms = [f for e in data.gazetteer for f in (e.name, *e.aliases)]
+    words = [*_WORDS, "Pharmaceutical", "Hospital", "Holdings", "Chongqing", "(", "Sintaho"]
+    texts = []
+    for _ in range(120):
+        parts = [rng.choice(forms) if rng.random() < 0.3 else rng.choice(words) for _ in range(40)]
+        texts.append(" ".join(parts))
+
+    def found(text: str) -> list[tuple[int, int, object, object]]:
+        doc = nlp(text)
+        return [(s.start, s.end, s._.org_kind, s._.org_ref) for s in doc.spans["orgs"]]
+
+    warm = [found(t) for t in texts]
+    for text, expected in zip(texts, warm, strict=True):
+        for table in (memo.judged, memo.cores, memo.initials):
+            table.clear()
+        assert found(text) == expected, text

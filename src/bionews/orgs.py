@@ -26,6 +26,7 @@ from functools import lru_cache
 from importlib import resources
 from itertools import accumulate, compress
 from operator import itemgetter, sub
+from typing import TypeVar
 
 from spacy.attrs import IDX, SPACY
 from spacy.language import Language
@@ -46,6 +47,9 @@ if not Span.has_extension("org_ref"):
 # ("WIRE)--Corvantis"): a character offset into the Doc's text, else None.
 if not Span.has_extension("org_start"):
     Span.set_extension("org_start", default=None)
+
+_K = TypeVar("_K")
+_V = TypeVar("_V")
 
 _CAMEL = re.compile(r"^[A-Z][a-z]+(?:[A-Z][a-z0-9]*)+$")
 _ALLCAPS = re.compile(r"^[A-Z][A-Z&]{1,7}$")
@@ -280,8 +284,10 @@ class _Memo:
         "camel_never",
         "code",
         "compound_tails",
+        "cores",
         "d",
         "dist",
+        "initials",
         "judged",
         "name",
         "phrase_spaces",
@@ -308,6 +314,10 @@ class _Memo:
         self.strip: dict[str, bool] = {}  # token text -> _may_strip_text
         # (token texts, has_of, has_suffix, parent) -> _judge's verdict
         self.judged: dict[tuple[tuple[str, ...], bool, bool, bool], str | None] = {}
+        # A found name's token texts -> (_core, words that are not punctuation),
+        # and -> the initials of its words (all, and without place words).
+        self.cores: dict[tuple[str, ...], tuple[tuple[str, ...], int]] = {}
+        self.initials: dict[tuple[str, ...], tuple[str, str]] = {}
         # A token opening with A-Z is a name token or a never-name word; the
         # CamelCase scan takes of the latter only these ("YoY"), the acronym
         # scan none.
@@ -323,6 +333,13 @@ class _Memo:
                 self.name.clear()
             got = self.name[t] = _name_form(t, self.d.never_name)
         return got
+
+    @staticmethod
+    def keep(table: dict[_K, _V], key: _K, value: _V) -> None:
+        """``table[key] = value``, the table emptied first when it is full."""
+        if len(table) >= _MEMO_MAX:
+            table.clear()
+        table[key] = value
 
     def head_code(self, t: str) -> int:
         """Which head tests of :func:`_pattern_cands` a token written ``t`` can pass."""
@@ -1586,17 +1603,36 @@ def _core(x: _Doc, toks: Sequence[int]) -> list[str]:
     return [x.texts[k] for k in core]
 
 
+def _by_words(x: _Doc, c: Cand) -> bool:
+    """Whether what :func:`_core` and the acronym initials read of ``c`` is a function
+    of its tokens' texts alone, so it may be kept by them (``_Memo.cores``,
+    ``_Memo.initials``): true unless a glued dateline sits inside, where the
+    name reads past the dateline (``texts``), not the token's text (``raw``)."""
+    glued = x.glued
+    return not glued or all(k not in glued for k in range(c.start, c.end))
+
+
 def _short_forms(x: _Doc, spans: list[Cand], covered: set[int]) -> list[Cand]:
     """Later (or earlier) bare mentions of a found company's distinctive core."""
     d, raw, ws = x.d, x.raw, x.ws
     cores: dict[tuple[str, ...], tuple[str, str]] = {}
+    memo = x.memo
     for sp in spans:
         if sp.kind in {"government", "hospital", "academic"} or sp.ref in d.media_names:
             continue  # a media outlet's core ("Daily") is no short name of it
-        core = tuple(_core(x, range(sp.start, sp.end)))
+        key = tuple(raw[sp.start : sp.end])
+        got = memo.cores.get(key) if _by_words(x, sp) else None
+        if got is None:
+            got = (
+                tuple(_core(x, range(sp.start, sp.end))),
+                sum(1 for k in range(sp.start, sp.end) if not x.punct(k)),
+            )
+            if _by_words(x, sp):
+                memo.keep(memo.cores, key, got)
+        core, n_words = got
         if not core or (len(core) == 1 and (len(core[0]) < 3 or core[0].lower() in d.generic)):
             continue
-        if len(core) == sum(1 for k in range(sp.start, sp.end) if not x.punct(k)):
+        if len(core) == n_words:
             continue  # the name is its own core
         if core not in cores:
             cores[core] = (x.cand_text(sp), sp.kind or "company")
@@ -1651,11 +1687,17 @@ def _acronyms(x: _Doc, spans: list[Cand], covered: set[int]) -> list[Cand]:
     d, raw, texts, names = x.d, x.raw, x.texts, x.names
     out: list[Cand] = []
     by_initials: dict[str, Cand] = {}
+    memo = x.memo
     for sp in spans:
-        words = [texts[k] for k in range(sp.start, sp.end) if raw[k].isalpha() or names[k]]
-        words = [w for w in words if w not in d.legal]
-        for variant in (words, [w for w in words if w.lower() not in d.places]):
-            ini = _initials(variant)
+        key = tuple(raw[sp.start : sp.end])
+        got = memo.initials.get(key) if _by_words(x, sp) else None
+        if got is None:
+            words = [texts[k] for k in range(sp.start, sp.end) if raw[k].isalpha() or names[k]]
+            words = [w for w in words if w not in d.legal]
+            got = (_initials(words), _initials([w for w in words if w.lower() not in d.places]))
+            if _by_words(x, sp):
+                memo.keep(memo.initials, key, got)
+        for ini in got:
             if len(ini) >= 2:
                 by_initials.setdefault(ini, sp)
         # "(NMPA)" / "(MSD, NYSE: MRK)" right after the name.
