@@ -695,8 +695,13 @@ def _atomic_runs(x: _Doc) -> list[list[int]]:
     if cur:
         runs.append(cur)
     out = []
+    strip_of = x.memo.strip
     for run in runs:
-        if _may_strip(x, run[0]):
+        # _may_strip, its memo read inline: most runs open with a word it keeps.
+        may = None if run[0] in glued else strip_of.get(texts[run[0]])
+        if may is None:
+            may = _may_strip(x, run[0])
+        if may:
             run = _strip_leading(x, run)
         if len(run) > 1:
             out.extend(_split_repeat(x, run))
