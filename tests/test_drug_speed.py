@@ -147,13 +147,13 @@ def test_sentence_numbers_before_the_first_opening() -> None:
 def test_word_table_is_bounded(monkeypatch: pytest.MonkeyPatch) -> None:
     nlp = spacy.blank("en")
     monkeypatch.setattr(D, "_WORDS_MAX", 5)
-    monkeypatch.setattr(D, "_WORDS", ({}, {}))
+    monkeypatch.setattr(D, "_WORDS", {})
     for text in ["Alpha beta Gamma delta", "epsilon Zeta eta theta iota", "Kappa lambda"]:
         doc: Doc = nlp(text)
         t = D._Table(doc, frozenset())
         assert t.text_of == [tok.text for tok in doc]
         assert t.lower == [tok.lower_ for tok in doc]
-        assert len(D._WORDS[0]) <= 5 + len(doc)
+        assert len(D._WORDS) <= 5 + len(doc)
 
 
 def test_sentence_break_matches_the_plain_alternation(texts: list[str]) -> None:

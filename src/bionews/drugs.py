@@ -24,7 +24,8 @@ from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
-from itertools import accumulate, compress
+from itertools import compress, count, repeat
+from operator import is_
 from typing import Any
 
 import numpy as np
@@ -646,12 +647,12 @@ def _keyword_starts(text: str, words: Sequence[str]) -> list[int]:
     return out
 
 
-# Orth hash -> text and orth hash -> lower-case form of the words seen in this
-# process. spaCy decodes a fresh str from its StringStore on every lookup; news
-# vocabulary is small and repetitive, so most words of a Doc are already here.
-# The hash is a hash of the string alone (the same in every Vocab). Bounded: a
-# full pair of tables is replaced by an empty pair.
-_WORDS: tuple[dict[int, str], dict[int, str]] = ({}, {})
+# Orth hash -> text of the words seen in this process. spaCy decodes a fresh
+# str from its StringStore on every lookup; news vocabulary is small and
+# repetitive, so most words of a Doc are already here. The hash is a hash of the
+# string alone (the same in every Vocab). Bounded: a full table is replaced by
+# an empty one.
+_WORDS: dict[int, str] = {}
 _WORDS_MAX = WORD_MEMO_SIZE
 _INN_MEMO_MAX = WORD_MEMO_SIZE
 
@@ -660,22 +661,25 @@ def _word_strings(doc: Doc, orth: list[int]) -> tuple[list[str], list[str]]:
     """Text and lower-case form of every token, from the orth hashes of ``doc``.
 
     The lower-case form is ``str.lower()`` of the text, which is how spaCy
-    makes ``Token.lower_``.
+    makes ``Token.lower_``; on short words that call costs less than a second
+    table lookup would. Nearly every Doc brings a few words the table does not
+    hold yet (and a Doc right after it starts afresh brings many), so only the
+    missing tokens are filled in, found by a C-level scan for None.
     """
     global _WORDS
-    texts, lowers = _WORDS
+    texts = _WORDS
     text_of = list(map(texts.get, orth))
-    lower = list(map(lowers.get, orth))
-    if not (all(text_of) and all(lower)):  # a word not seen yet (None)
+    if None in text_of:  # a word not seen yet
         if len(texts) > _WORDS_MAX:
-            texts, lowers = _WORDS = ({}, {})
+            texts = _WORDS = {}
         strings = doc.vocab.strings
-        for i, h in enumerate(orth):
-            if text_of[i] is None or lower[i] is None:
-                w = strings[h]
-                text_of[i], lower[i] = w, w.lower()
-                texts[h], lowers[h] = w, lower[i]
-    return text_of, lower  # type: ignore[return-value]
+        for i in compress(count(), map(is_, text_of, repeat(None))):
+            h = orth[i]
+            w = texts.get(h)
+            if w is None:  # not met earlier in this Doc either
+                w = texts[h] = strings[h]
+            text_of[i] = w
+    return text_of, list(map(str.lower, text_of))  # type: ignore[arg-type]
 
 
 _NON_SPACE_RUN = re.compile(r"\S*")
@@ -726,15 +730,14 @@ class _Table(TokenTable):
         if n == 0:
             orth: list[int] = []
             idx: list[int] = []
-            starts: list[int] = []
-        elif annotated:
-            orth, idx, starts = doc.to_array([ORTH, IDX, SENT_START]).T.tolist()
+            self.sent_ids: list[int] = []
         else:
-            orth, idx = doc.to_array([ORTH, IDX]).T.tolist()
+            arr = doc.to_array([ORTH, IDX, SENT_START] if annotated else [ORTH, IDX])
+            orth, idx = arr[:, 0].tolist(), arr[:, 1].tolist()
+            self.sent_ids = _sentence_numbers(arr[:, 2]) if annotated else _sentence_ids(doc)
         self.text_of, self.lower = _word_strings(doc, orth)
         self.idx = idx
         self._toks = [None] * n
-        self.sent_ids = _sentence_numbers(starts) if annotated and n else _sentence_ids(doc)
         self._indexed = indexed
         where: dict[str, list[int]] = {}
         lower = self.lower
@@ -793,15 +796,12 @@ def _offsets(items: Iterable[Any] | None) -> list[tuple[int, int]]:
     return out
 
 
-def _sentence_numbers(starts: list[int]) -> list[int]:
-    """Sentence number of every token from its SENT_START value (1 opens a
-    sentence); tokens before the first opening count as sentence 0. The same as
-    :func:`_sentence_ids` on an annotated Doc, from an array already read."""
-    ids = list(accumulate(map((1).__eq__, starts), initial=-1))
-    del ids[0]
-    if starts[0] != 1:
-        ids = [max(0, k) for k in ids]
-    return ids
+def _sentence_numbers(starts: Sequence[int] | np.ndarray) -> list[int]:
+    """Sentence number of every token from its SENT_START values (1 opens a
+    sentence), with tokens before the first opening in sentence 0. The same as
+    :func:`_sentence_ids` on an annotated Doc, from an array already read (a
+    cumulative sum in numpy, not a Python step per token)."""
+    return np.maximum(np.cumsum(np.asarray(starts) == 1) - 1, 0).tolist()
 
 
 def _sentence_ids(doc: Doc) -> list[int]:
