@@ -179,3 +179,75 @@ def test_inn_memo_refills_when_a_doc_overflows_it(
         # make_doc, not nlp(): the finder must meet each Doc once, as in a run.
         table = D._Table(nlp.make_doc(text), finder.trigger_words)
         assert finder._inn_positions(table) == [0], text
+
+
+def _plain_modality(stems: D.InnStems, word: str) -> str | None:
+    """The stem test as a scan of every stem, longest first (what ``by_length`` replaces)."""
+    w = word.lower()
+    if not w.isalpha() or not w.isascii() or w in stems.stoplist:
+        return None
+    for stem, modality, min_len in stems.stems:
+        if w.endswith(stem) and len(w) >= min_len:
+            return modality
+    for stem, modality, min_len in stems.prefixes:
+        if w.startswith(stem) and len(w) >= min_len:
+            return modality
+    return None
+
+
+def test_stem_lookup_by_length_matches_the_stem_scan(texts: list[str]) -> None:
+    stems = D.inn_stems()
+    rng = random.Random(7)
+    words = {w for t in texts for w in re.findall(r"\S+", t)}
+    # Every stem at every length around its min_len, behind random letters.
+    for stem, _, min_len in stems.stems:
+        for k in range(max(0, min_len - len(stem) - 2), min_len - len(stem) + 3):
+            words.add("".join(rng.choice("abcdeilmnortuz") for _ in range(k)) + stem)
+            words.add(stem.upper()[:1] + "x" * k + stem)
+    for stem, _, _ in stems.prefixes:
+        words.update({stem + "azolin", stem + "x"})
+    words.update({"", "a", "mab", "tide", "ase", "Insulin"})
+    for w in sorted(words):
+        assert stems._modality(w) == _plain_modality(stems, w), w
+
+
+def test_keyword_offsets_memo_answers_per_text(texts: list[str]) -> None:
+    words = tuple(D.patterns()["alias_intro_keywords"])
+    other = tuple(D.patterns()["brand_intro_keywords"])
+    for text in [*texts[:10], "known as X", "".join(["known", " as X"]), "sold as Y"]:
+        for ws in (words, other, words):
+            assert D.keyword_offsets(text, ws) == sorted(D._keyword_starts(text, ws))
+
+
+def test_strict_token_span_matches_char_span(nlp: Language, texts: list[str]) -> None:
+    rng = random.Random(11)
+    samples = [*texts[:20], "  two  spaces\n\nand AB-12 (XY7)", "x", "a\u00a0b-c"]
+    for text in samples:
+        doc = nlp.make_doc(text)
+        table = TokenTable(doc)
+        pairs = {(m.start(), m.end()) for m in re.finditer(r"\S+|[A-Z]\w*", text)}
+        pairs |= {tuple(sorted(rng.sample(range(len(text) + 1), 2))) for _ in range(200)}
+        for a, b in sorted(pairs):
+            if a >= b:
+                continue
+            span = doc.char_span(a, b, alignment_mode="strict")
+            expected = None if span is None else (span.start, span.end)
+            assert D._strict_token_span(table, a, b) == expected, (text[a:b], a, b)
+            if span is not None:
+                assert span.text == text[a:b]
+
+
+def test_byte_anchors_match_the_anchor_regex(nlp: Language, texts: list[str]) -> None:
+    finder = nlp.get_pipe("bionews_drugs")
+    assert finder.code_anchor.pattern == D._ANCHOR_SHAPE  # else the fast path is off
+    rng = random.Random(13)
+    alphabet = "AZbq09-- ?\u00e9\u201c"
+    fuzz = ["".join(rng.choice(alphabet) for _ in range(80)) for _ in range(2000)]
+    fuzz += [_code_like(rng, 200) for _ in range(200)]
+    for text in texts + fuzz + ["A\u0661", "\u0661A x", "A-1B2C-3", "1A-2"]:
+        expected = [g.span() for g in finder.code_anchor.finditer(text)]
+        got = D._byte_anchors(text)
+        if got is None:  # a non-ASCII digit: the regex answers
+            assert any(c.isdecimal() and not c.isascii() for c in text)
+        else:
+            assert got == expected, text

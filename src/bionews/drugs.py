@@ -68,6 +68,8 @@ class InnStems:
     tail_gated: tuple[tuple[str, str, int, frozenset[str]], ...] = ()  # "-ase" + "alfa"
     pairs: tuple[tuple[tuple[str, ...], tuple[str, ...]], ...] = ()  # two-word INNs
     salts: frozenset[str] = frozenset()  # "sodium" of "cefazolin sodium"
+    # The stems by length, longest first: (length, stem -> [(modality, min_len)]).
+    by_length: tuple[tuple[int, dict[str, list[tuple[str, int]]]], ...] = ()
 
     def tail_joins(self, first: str, second: str) -> bool:
         """Whether ``second`` is the tail of a two-word INN that starts with ``first``.
@@ -128,9 +130,14 @@ class InnStems:
         w = word.lower()
         if not w.isalpha() or not w.isascii() or w in self.stoplist:
             return None
-        for stem, modality, min_len in self.stems:
-            if w.endswith(stem) and len(w) >= min_len:
-                return modality
+        # The suffix of each stem length is looked up instead of testing every
+        # stem: the same answer as "the first stem of ``stems`` (longest first)
+        # that ends ``w`` and whose min_len ``w`` reaches".
+        n = len(w)
+        for length, table in self.by_length:
+            for modality, min_len in table.get(w[n - length :] if length <= n else "", ()):
+                if n >= min_len:
+                    return modality
         for stem, modality, min_len in self.prefixes:
             if w.startswith(stem) and len(w) >= min_len:
                 return modality
@@ -150,8 +157,12 @@ def inn_stems() -> InnStems:
         ((s["stem"], s["modality"], int(s.get("min_len", default))) for s in raw["stems"]),
         key=lambda t: -len(t[0]),
     )
+    by_length: dict[int, dict[str, list[tuple[str, int]]]] = {}
+    for stem, modality, min_len in stems:
+        by_length.setdefault(len(stem), {}).setdefault(stem, []).append((modality, min_len))
     return InnStems(
         stems=tuple(stems),
+        by_length=tuple(by_length.items()),
         second_words=dict(raw.get("second_words", {})),
         stoplist=frozenset(w.lower() for w in raw.get("stoplist", [])),
         gene_first=tuple(raw.get("gene_first_stems", ())),
@@ -647,6 +658,31 @@ def _keyword_starts(text: str, words: Sequence[str]) -> list[int]:
     return out
 
 
+# The last text whose key-word offsets were asked for, and its answers by word
+# list. The finder and, for the same Doc, merge_drugs (run by the linker) look
+# for the same cue key words in the same text string.
+_KEYWORD_MEMO: tuple[str | None, dict[tuple[str, ...], list[int]]] = (None, {})
+
+
+def keyword_offsets(text: str, words: Sequence[str]) -> list[int]:
+    """Ascending :func:`_keyword_starts` of ``words`` in ``text``, found once per text.
+
+    Kept for the last text only, by identity (a Doc's text is one string, see
+    :func:`bionews.tokens.doc_text`); an equal text in another string object
+    is scanned afresh. The list is shared: callers must not change it.
+    """
+    global _KEYWORD_MEMO
+    memo_text, found = _KEYWORD_MEMO
+    if memo_text is not text:
+        found = {}
+        _KEYWORD_MEMO = (text, found)
+    key = tuple(words)
+    hits = found.get(key)
+    if hits is None:
+        hits = found[key] = sorted(_keyword_starts(text, key))
+    return hits
+
+
 # Orth hash -> text of the words seen in this process. spaCy decodes a fresh
 # str from its StringStore on every lookup; news vocabulary is small and
 # repetitive, so most words of a Doc are already here. The hash is a hash of the
@@ -703,6 +739,79 @@ def _finditer_in(
             yield m
 
 
+# A code-shaped match that is a run of whole tokens: (start, end, text).
+_CodeSpan = tuple[int, int, str]
+
+
+def _strict_token_span(doc: TokenTable, start_char: int, end_char: int) -> tuple[int, int] | None:
+    """Token start and end of ``doc.char_span(start_char, end_char)`` in strict
+    alignment, or None where that gives None; for a non-empty range.
+
+    The Span's own text is the text between the offsets, so the rules keep the
+    match string and token indices instead of building a Span (and its text from
+    Token objects). spaCy's tokens cover the text without gaps (a token with its
+    trailing space), so the token holding a character is the last one starting
+    at or before it.
+    """
+    idx = doc.idx
+    i = bisect_left(idx, start_char)
+    if i == len(idx) or idx[i] != start_char:
+        return None
+    k = bisect_right(idx, end_char - 1) - 1
+    if k < 0 or idx[k] + len(doc.text_of[k]) != end_char:
+        return None
+    return i, k + 1
+
+
+#: The ``code_anchor_regex`` that :func:`_byte_anchors` reproduces: a capital
+#: with a digit after it (a hyphen between allowed), or a digit with a capital
+#: after it.
+_ANCHOR_SHAPE = r"[A-Z\d](?:(?<=[A-Z])-?\d|(?<=\d)[A-Z])"
+# Each character as its class for the anchor: capital "A", digit "0", hyphen
+# "-", anything else " " (non-ASCII characters arrive as "?").
+_ANCHOR_CLASSES = bytes.maketrans(
+    bytes(range(128)),
+    bytes(
+        ord("A") if chr(c).isupper() else ord("0") if chr(c).isdigit() else c if c == 45 else 32
+        for c in range(128)
+    ),
+)
+
+
+def _byte_anchors(text: str) -> list[tuple[int, int]] | None:
+    """The spans of ``_ANCHOR_SHAPE``'s ``finditer`` over ``text``, from C-level byte scans.
+
+    The regex tries its look-behinds at every capital and digit of the text; here
+    the text becomes one byte per character (non-ASCII as "?", so offsets stay),
+    each byte its class, and ``bytes.find`` looks for the three shapes. At most
+    one shape starts at any offset, so taking them left to right without overlap
+    is what ``finditer`` does. None when a non-ASCII character is a decimal digit,
+    which the regex's digit class matches and the byte classes do not.
+    """
+    raw = text.encode("ascii", "replace")  # one "?" per non-ASCII character
+    if not text.isascii():
+        k = raw.find(b"?")
+        while k >= 0:
+            if text[k].isdecimal():
+                return None
+            k = raw.find(b"?", k + 1)
+    classes = raw.translate(_ANCHOR_CLASSES)
+    found: list[tuple[int, int]] = []
+    for shape in (b"A0", b"A-0", b"0A"):
+        k = classes.find(shape)
+        while k >= 0:
+            found.append((k, k + len(shape)))
+            k = classes.find(shape, k + 1)
+    found.sort()
+    out: list[tuple[int, int]] = []
+    last = 0
+    for a, b in found:
+        if a >= last:
+            out.append((a, b))
+            last = b
+    return out
+
+
 def _any_between(starts: list[int], lo: int, hi: int) -> bool:
     """Whether one of the ascending offsets ``starts`` is in ``[lo, hi)``."""
     k = bisect_left(starts, lo)
@@ -719,7 +828,7 @@ class _Table(TokenTable):
     found in one pass, so a rule visits only the tokens of its trigger words.
     """
 
-    __slots__ = ("_indexed", "_keywords", "_where", "sent_ids")
+    __slots__ = ("_indexed", "_where", "sent_ids")
 
     def __init__(self, doc: Doc, indexed: AbstractSet[str]) -> None:
         # The attributes of TokenTable.__init__, read faster.
@@ -744,14 +853,10 @@ class _Table(TokenTable):
         for i in compress(range(n), map(indexed.__contains__, lower)):
             where.setdefault(lower[i], []).append(i)
         self._where = where
-        self._keywords: dict[tuple[str, ...], list[int]] = {}
 
     def keyword_starts(self, words: tuple[str, ...]) -> list[int]:
         """Ascending :func:`_keyword_starts` of ``words`` in the text, found once per Doc."""
-        found = self._keywords.get(words)
-        if found is None:
-            found = self._keywords[words] = sorted(_keyword_starts(self.text, words))
-        return found
+        return keyword_offsets(self.text, words)
 
     def positions(self, words: AbstractSet[str]) -> list[int]:
         """Ascending indices of the tokens whose lower-case form is in ``words``."""
@@ -947,6 +1052,7 @@ class DrugFinder:
             | _VACCINE
             | _INSULIN
             | _COMMA
+            | self.gate_tails
         )
 
     # -- the pieces -------------------------------------------------------
@@ -956,7 +1062,7 @@ class DrugFinder:
 
     def _before_company_word(self, doc: TokenTable, end: int) -> bool:
         # "Alphamab Oncology", "SinoMab BioScience": a firm named like a drug.
-        return end < len(doc) and doc.lower[end] in self.company_words
+        return end < len(doc.idx) and doc.lower[end] in self.company_words
 
     def _inns(self, doc: TokenTable) -> list[_Cand]:
         """INNs by their WHO stem, with the words that belong to the name.
@@ -967,7 +1073,7 @@ class DrugFinder:
         :meth:`_not_names` then drops the stem words that name no drug.
         """
         out: list[_Cand] = []
-        n = len(doc)
+        n = len(doc.idx)
         for i in self._inn_positions(doc):
             word = doc.text_of[i]
             if self._before_company_word(doc, i + 1):
@@ -986,7 +1092,7 @@ class DrugFinder:
         The stem test runs once per distinct word of the Doc (and is memoised
         across Docs), the gated test only before a tail word.
         """
-        text_of, lower = doc.text_of, doc.lower
+        text_of = doc.text_of
         min_len = self.inn_min_len
         words = set(text_of)
         seen, inns = self._inn_memo
@@ -1001,12 +1107,15 @@ class DrugFinder:
             inns.update(w for w in new if len(w) >= min_len and modality(w) is not None)
             seen.update(new)
         hits = _positions(text_of, words & inns)
-        tails = self.gate_tails.intersection(lower)
-        if not tails:
+        if isinstance(doc, _Table):  # the finder's table indexes the tail words
+            tail_positions = doc.positions(self.gate_tails)
+        else:
+            tail_positions = _positions(doc.lower, self.gate_tails.intersection(doc.lower))
+        if not tail_positions:
             return hits
         gated = [
             j - 1
-            for j in _positions(lower, tails)
+            for j in tail_positions
             if j > 0
             and len(text_of[j - 1]) >= min_len
             and self.stems.gated_modality(text_of[j - 1], text_of[j])
@@ -1017,7 +1126,7 @@ class DrugFinder:
         """Stem words that name no drug: a two-word INN's tail alone ("autoleucel"),
         or a word before "receptor" or "analogues" ("somatostatin receptor type 2",
         "somatostatin analogues"), which names a target or a class."""
-        n = len(doc)
+        n = len(doc.idx)
         return [
             c
             for c in cands
@@ -1031,14 +1140,20 @@ class DrugFinder:
         The suffix is four meaningless lower-case letters; an English word in that
         place ("adalimumab-like", "-free") is a compound, not a suffix.
         """
-        if end + 1 >= len(doc) or doc.text_of[end] != "-" or doc[end - 1].whitespace_:
+        if end + 1 >= len(doc.idx) or doc.text_of[end] != "-" or _space_after(doc, end - 1):
             return end
         suffix = doc.text_of[end + 1]
-        if doc[end].whitespace_ or not (len(suffix) == 4 and suffix.isalpha() and suffix.islower()):
+        if _space_after(doc, end) or not (
+            len(suffix) == 4 and suffix.isalpha() and suffix.islower()
+        ):
             return end
         if suffix in self.suffix_stop:
             return end
-        if end + 2 < len(doc) and doc.text_of[end + 2] == "-" and not doc[end + 1].whitespace_:
+        if (
+            end + 2 < len(doc.idx)
+            and doc.text_of[end + 2] == "-"
+            and not _space_after(doc, end + 1)
+        ):
             return end  # "-mxtr-treated": a longer compound
         return end + 2
 
@@ -1074,37 +1189,40 @@ class DrugFinder:
         # Tokens near a known drug: a code in an enumeration with one is a drug too.
         near_drug: set[int] = set()
         for c in cores:
-            near_drug.update(range(max(0, c.start - 3), min(len(doc), c.end + 3)))
-        found: list[tuple[Span, bool]] = []
-        n = len(doc)
+            near_drug.update(range(max(0, c.start - 3), min(len(doc.idx), c.end + 3)))
+        found: list[tuple[_CodeSpan, bool]] = []
+        n = len(doc.idx)
         context = doc.positions(self.context_words)
         windows = self._code_windows(doc.text)
         for m in _finditer_in(self.code_rx, doc.text, windows):
             span = self._code_span(doc, m)
             if span is None:
                 continue
-            if _year_shaped(m.group(0)):
+            start, end, code = span
+            if _year_shaped(code):
                 # "OVB2033" reads like a year glued to letters ("ASCO2025"): only
                 # an introduction as a drug (or a sibling code, below) takes it.
-                found.append((span, self._introduced_as_drug(doc, sent_ids, span.start, span.end)))
+                found.append((span, self._introduced_as_drug(doc, sent_ids, start, end)))
                 continue
             # A drug word within 40 tokens, in the same sentence.
-            sid = sent_ids[span.start]
-            lo = bisect_left(context, max(0, span.start - 40))
-            hi = bisect_left(context, min(n, span.end + 40))
+            sid = sent_ids[start]
+            lo = bisect_left(context, max(0, start - 40))
+            hi = bisect_left(context, min(n, end + 40))
             about_drugs = any(sent_ids[k] == sid for k in context[lo:hi])
-            listed = span.start in near_drug and any(
-                w in {"and", "or", ",", "/", "("} for w in doc.lower[span.start - 2 : span.end + 2]
+            listed = start in near_drug and any(
+                w in {"and", "or", ",", "/", "("} for w in doc.lower[start - 2 : end + 2]
             )
             found.append((span, about_drugs or listed))
         for m in _finditer_in(self.short_code_rx, doc.text, windows):
             span = self._code_span(doc, m)
             if span is not None:
-                found.append((span, self._introduced_as_drug(doc, sent_ids, span.start, span.end)))
-        accepted = {sp.text for sp, ok in found if ok}
+                found.append((span, self._introduced_as_drug(doc, sent_ids, span[0], span[1])))
+        accepted = {code for (_, _, code), ok in found if ok}
         accepted |= self._sibling_codes(doc, sent_ids, found, accepted)
         return [
-            _Cand(sp.start, sp.end, "code", _PRIO["code"]) for sp, _ in found if sp.text in accepted
+            _Cand(start, end, "code", _PRIO["code"])
+            for (start, end, code), _ in found
+            if code in accepted
         ]
 
     def _code_windows(self, text: str) -> list[tuple[int, int]]:
@@ -1120,9 +1238,12 @@ class DrugFinder:
         """
         back = self.code_anchor_back
         windows: list[tuple[int, int]] = []
-        for g in self.code_anchor.finditer(text):
-            a = max(0, g.start() - back)
-            b = _NON_SPACE_RUN.match(text, g.end()).end()  # type: ignore[union-attr]
+        anchors = _byte_anchors(text) if self.code_anchor.pattern == _ANCHOR_SHAPE else None
+        if anchors is None:
+            anchors = [g.span() for g in self.code_anchor.finditer(text)]
+        for start, end in anchors:
+            a = max(0, start - back)
+            b = _NON_SPACE_RUN.match(text, end).end()  # type: ignore[union-attr]
             if windows and a <= windows[-1][1]:
                 windows[-1] = (windows[-1][0], max(windows[-1][1], b))
             else:
@@ -1133,7 +1254,7 @@ class DrugFinder:
         self,
         doc: TokenTable,
         sent_ids: list[int],
-        found: Sequence[tuple[Span, bool]],
+        found: Sequence[tuple[_CodeSpan, bool]],
         accepted: set[str],
     ) -> set[str]:
         """Codes that share the letter prefix of an accepted drug code: "SLV-88" beside "SLV-41".
@@ -1147,18 +1268,19 @@ class DrugFinder:
         if not prefixes:
             return set()
         out: set[str] = set()
-        for sp, _ in found:
-            if sp.text in accepted or _code_prefix(sp.text) not in prefixes:
+        for (start, end, code), _ in found:
+            if code in accepted or _code_prefix(code) not in prefixes:
                 continue
-            if sp.end < len(doc) and doc.lower[sp.end] in self.trial_words:
+            if end < len(doc.idx) and doc.lower[end] in self.trial_words:
                 continue
-            if not self._names_a_trial(doc, sent_ids, sp.start):
-                out.add(sp.text)
+            if not self._names_a_trial(doc, sent_ids, start):
+                out.add(code)
         return out
 
-    def _code_span(self, doc: TokenTable, m: re.Match[str]) -> Span | None:
-        """The tokens of a code-shaped match, or None when its shape or neighbours say
-        it is a ticker, a standard, a year, a target or a model number."""
+    def _code_span(self, doc: TokenTable, m: re.Match[str]) -> _CodeSpan | None:
+        """The tokens of a code-shaped match (start, end, text), or None when the match
+        is not a whole run of tokens or its shape or neighbours say it is a ticker, a
+        standard, a year, a target or a model number."""
         text = doc.text
         code = m.group(0)
         prefix = re.match(r"[A-Za-z]+", code)
@@ -1176,18 +1298,19 @@ class DrugFinder:
             return None
         if self.exchange_after.match(text[m.end() : m.end() + 4]):
             return None
-        span = doc.doc.char_span(m.start(), m.end(), alignment_mode="strict")
-        if span is None:
+        tokens = _strict_token_span(doc, m.start(), m.end())
+        if tokens is None:
             return None
+        start, end = tokens
         # "flight CA981", "the C929 jet", "HEK293 cells", "an ST-500 rapid test
         # analyser": codes of other things.
-        if span.start > 0 and doc.lower[span.start - 1] in self.code_before_block:
+        if start > 0 and doc.lower[start - 1] in self.code_before_block:
             return None
-        if span.end < len(doc) and doc.lower[span.end] in self.code_after_block:
+        if end < len(doc.idx) and doc.lower[end] in self.code_after_block:
             return None
-        if self._device_follows(doc, span.end):
+        if self._device_follows(doc, end):
             return None
-        return span
+        return start, end, code
 
     def _device_follows(self, doc: TokenTable, end: int) -> bool:
         """Whether a device noun heads the words after a code: "the BJP-300 reusable pen
@@ -1198,7 +1321,7 @@ class DrugFinder:
         """
         if self._extend_dosage(doc, end) > end:
             return False
-        for k in range(end, min(len(doc), end + 1 + self.device_gap)):
+        for k in range(end, min(len(doc.idx), end + 1 + self.device_gap)):
             low = doc.lower[k]
             if low in self.device_heads:
                 return True
@@ -1221,7 +1344,7 @@ class DrugFinder:
         molecular glue", "MRT-19 is an oral inhibitor", "a zoster vaccine (KV-Z07)".
         """
         sid = sent_ids[s]
-        n = len(doc)
+        n = len(doc.idx)
         if e < n and doc.lower[e] in self.trial_words:
             return False  # "the ORIENT-11 trial": a trial's name
         if self._names_a_trial(doc, sent_ids, s):
@@ -1257,7 +1380,7 @@ class DrugFinder:
         """The token after the determiner that opens an apposition at ``k``: "a",
         "the", "its", or a possessive name ("Baishi's generic version of ..."); None
         when no determiner opens there."""
-        n = len(doc)
+        n = len(doc.idx)
         if k >= n:
             return None
         low = doc.lower[k]
@@ -1306,7 +1429,7 @@ class DrugFinder:
         scan goes on; a preposition, verb or punctuation ends the phrase.
         """
         sid = sent_ids[k - 1]
-        n = len(doc)
+        n = len(doc.idx)
         for i in range(k, min(n, k + 10)):
             if sent_ids[i] != sid:
                 return False
@@ -1331,7 +1454,7 @@ class DrugFinder:
     def _appositions(self, doc: _Table) -> list[int]:
         """Tokens followed by ", a" or ", an" (and at least one more token): where
         prose defines a name by its class."""
-        n = len(doc)
+        n = len(doc.idx)
         lower = doc.lower
         return [
             c - 1 for c in doc.positions(_COMMA) if 1 <= c <= n - 3 and lower[c + 1] in {"a", "an"}
@@ -1412,7 +1535,7 @@ class DrugFinder:
         """
         out: list[_Cand] = []
         text_of, lower = doc.text_of, doc.lower
-        n = len(doc)
+        n = len(doc.idx)
         for c in doc.positions(_COMMA):
             b = c + 1
             if c < 2 or b + 1 >= n or text_of[b + 1] != ",":
@@ -1476,7 +1599,7 @@ class DrugFinder:
         its last word is a class noun ("and" does not end it).
         """
         sid = sent_ids[k - 1]
-        n = len(doc)
+        n = len(doc.idx)
         last_head = False
         for i in range(k, min(n, k + 10)):
             if sent_ids[i] != sid:
@@ -1513,7 +1636,7 @@ class DrugFinder:
     ) -> bool:
         """Whether the phrase from token ``k`` (after "a copy of") names a drug: it
         holds a drug found by its stem or the gazetteer, or ends in a class noun."""
-        n = len(doc)
+        n = len(doc.idx)
         if k >= n or sent_ids[k] != sent_ids[k - 1]:
             return False
         for i in range(k, min(n, k + 8)):
@@ -1535,7 +1658,7 @@ class DrugFinder:
         following "alfa" joins as for other INNs.
         """
         out: list[_Cand] = []
-        n = len(doc)
+        n = len(doc.idx)
         for i in doc.positions(_INSULIN):
             if i + 1 >= n:
                 continue
@@ -1583,7 +1706,7 @@ class DrugFinder:
         if "®" not in text and "™" not in text:
             return out
         text_of, lower = doc.text_of, doc.lower
-        n = len(doc)
+        n = len(doc.idx)
         for i in _positions(text_of, _TRADEMARKS):
             if i == 0:
                 continue
@@ -1616,7 +1739,7 @@ class DrugFinder:
         or the name an alias cue gives it ("Pelmora, also known as PLM-104")."""
         out: list[_Cand] = []
         text_of = doc.text_of
-        n = len(doc)
+        n = len(doc.idx)
         for c in cores:
             if c.kind not in {"gaz", "inn", "code"}:
                 continue
@@ -1642,7 +1765,7 @@ class DrugFinder:
         """A drug noun right before an unknown name: "the weight-loss drug Xyzza"."""
         out: list[_Cand] = []
         text_of, lower = doc.text_of, doc.lower
-        n = len(doc)
+        n = len(doc.idx)
         for i in doc.positions(self.drug_nouns):
             if not (1 <= i < n - 1) or not text_of[i].islower():
                 continue
@@ -1666,7 +1789,7 @@ class DrugFinder:
         """A name in apposition to a valent vaccine: "its 9-valent HPV vaccine, Zervacin 9, was"."""
         out: list[_Cand] = []
         text_of, lower = doc.text_of, doc.lower
-        n = len(doc)
+        n = len(doc.idx)
         for i in doc.positions(_ONE_VACCINE):
             if i >= n - 3 or text_of[i + 1] != ",":
                 continue
@@ -1744,14 +1867,14 @@ class DrugFinder:
         order of ``self.dosage`` (longest first), so the first match is the one
         a scan of every form would find.
         """
-        if end >= len(doc):
+        if end >= len(doc.idx):
             return end
         forms = self.dosage_by_first.get(doc.lower[end])
         if forms is None:
             return end
         for form in forms:
             n = len(form)
-            if end + n <= len(doc) and tuple(doc.lower[end : end + n]) == form:
+            if end + n <= len(doc.idx) and tuple(doc.lower[end : end + n]) == form:
                 return end + n
         return end
 
@@ -1775,7 +1898,7 @@ class DrugFinder:
         lo, hi = i, i
         while lo > 0 and sent_ids[lo - 1] == sent_ids[i]:
             lo -= 1
-        while hi + 1 < len(doc) and sent_ids[hi + 1] == sent_ids[i]:
+        while hi + 1 < len(doc.idx) and sent_ids[hi + 1] == sent_ids[i]:
             hi += 1
         sent = [t for t in doc[lo : hi + 1] if not t.is_space]
         words = [t for t in sent if t.is_alpha]
@@ -1833,13 +1956,13 @@ class DrugFinder:
 
     def _paren_tail(self, doc: TokenTable, end: int) -> int:
         """Include "(Pichia Pastoris)" / "(Vero Cell)" / "(Hansenula polymorpha)" after a product name."""
-        if end < len(doc) and doc[end].text == "(":
+        if end < len(doc.idx) and doc[end].text == "(":
             k = end + 1
-            while k < len(doc) and k - end <= 5 and doc[k].text != ")":
+            while k < len(doc.idx) and k - end <= 5 and doc[k].text != ")":
                 k += 1
             inner = doc[end + 1 : k]
             if (
-                k < len(doc)
+                k < len(doc.idx)
                 and doc[k].text == ")"
                 and len(inner) > 0
                 and (
@@ -1893,7 +2016,7 @@ class DrugFinder:
                     self.vaccine_min
                 )
                 # "COVID-19 Vaccine Injury Compensation Program": the name goes on.
-                goes_on = end < len(doc) and doc[end].is_title and doc[end].is_alpha
+                goes_on = end < len(doc.idx) and doc[end].is_title and doc[end].is_alpha
                 if strong or (proper and not goes_on):
                     out.append(_Cand(s, end, "vaccine", _PRIO["vaccine"]))
                 continue
@@ -1934,24 +2057,29 @@ class DrugFinder:
     def _products(self, doc: _Table, sent_ids: list[int], cores: list[_Cand]) -> list[_Cand]:
         """Title-case product names ending in a dosage form: "Children's Xiaochaihu Granules"."""
         out: list[_Cand] = []
-        core_tokens = {k for c in cores for k in range(c.start, c.end)}
+        text_of = doc.text_of
+        n = len(doc.idx)
+        core_tokens: set[int] | None = None  # built for the first run that needs it
+        # Token.is_title and Token.is_alpha are str.istitle() and str.isalpha()
+        # of the token's text: the strings of the table answer without Tokens.
         for i in doc.positions(self.dosage_last):  # elsewhere _dosage_ending_at finds no form
-            tok = doc[i]
-            if not tok.is_title:
+            if not text_of[i].istitle():
                 continue
-            s_form = self._title_form_ending_at(doc, tok.i)
-            if s_form is None or not all(t.is_title or not t.is_alpha for t in doc[s_form : tok.i]):
+            s_form = self._title_form_ending_at(doc, i)
+            if s_form is None or not all(w.istitle() or not w.isalpha() for w in text_of[s_form:i]):
                 continue
-            if tok.i + 1 < len(doc) and doc[tok.i + 1].is_title:
+            if i + 1 < n and text_of[i + 1].istitle():
                 continue  # "Injection Molding Machine": the form word does not end the name
             s = self._run_start(doc, s_form, sent_ids, vaccine=False)
             if s == s_form:
                 continue
+            if core_tokens is None:
+                core_tokens = {k for c in cores for k in range(c.start, c.end)}
             if not any(k in core_tokens for k in range(s, s_form)) and self._is_headline(
-                doc, sent_ids, tok.i
+                doc, sent_ids, i
             ):
                 continue
-            out.append(_Cand(s, tok.i + 1, "product", _PRIO["product"]))
+            out.append(_Cand(s, i + 1, "product", _PRIO["product"]))
         return out
 
     def _trial_objects(self, doc: _Table, sent_ids: list[int]) -> list[_Cand]:
@@ -1962,7 +2090,7 @@ class DrugFinder:
         "a study of Chinese patients" stay out.
         """
         out: list[_Cand] = []
-        n = len(doc)
+        n = len(doc.idx)
         for i in doc.positions(self.trial_words):
             if i + 2 >= n:
                 continue
@@ -1999,13 +2127,17 @@ class DrugFinder:
     def _acronyms(self, doc: TokenTable, cands: list[_Cand]) -> list[_Cand]:
         """An acronym in brackets made of the initials: "Folate Binding Protein-E39 (FBP)"."""
         out: list[_Cand] = []
+        text_of = doc.text_of
+        n = len(doc.idx)
         for c in cands:
             e = c.end
-            if e + 2 < len(doc) and doc[e].text == "(" and doc[e + 2].text == ")":
-                acr = doc[e + 1].text
+            if e + 2 < n and text_of[e] == "(" and text_of[e + 2] == ")":
+                acr = text_of[e + 1]
                 if not (acr.isupper() and acr.isalpha() and 2 <= len(acr) <= 6):
                     continue
-                initials = "".join(t.text[0] for t in doc[c.start : c.end] if t.is_alpha).upper()
+                # Token.is_alpha is str.isalpha() of the token's text.
+                words = text_of[c.start : c.end]
+                initials = "".join(w[0] for w in words if w.isalpha()).upper()
                 if len(initials) >= 2 and initials.startswith(acr):
                     out.append(_Cand(e + 1, e + 2, "acronym", _PRIO["acronym"]))
         return out
@@ -2013,16 +2145,16 @@ class DrugFinder:
     def _paren_codes(self, doc: TokenTable, cands: list[_Cand]) -> list[_Cand]:
         """Short code names accepted only beside a drug: "disitamab vedotin (RC48)"."""
         out: list[_Cand] = []
-        n = len(doc)
+        n = len(doc.idx)
         for c in cands:
             e = self._extend_dosage(doc, c.end)
             if e + 2 >= n or doc.text_of[e] != "(":
                 continue
             # The code may be several tokens written together: "(XGH-A3)".
             k = e + 2
-            while k < min(n, e + 5) and doc.text_of[k] != ")" and not doc[k - 1].whitespace_:
+            while k < min(n, e + 5) and doc.text_of[k] != ")" and not _space_after(doc, k - 1):
                 k += 1
-            closed = k < n and doc.text_of[k] == ")" and not doc[k - 1].whitespace_
+            closed = k < n and doc.text_of[k] == ")" and not _space_after(doc, k - 1)
             if closed and self.code_paren_rx.match(doc.span_text(e + 1, k)):
                 out.append(_Cand(e + 1, k, "code", _PRIO["code"]))
         return out
@@ -2031,11 +2163,12 @@ class DrugFinder:
         """Two drugs joined by a bare slash are one product: "Insulin Degludec/Insulin Aspart"."""
         by_start = {c.start: c for c in cands if c.kind in _CORE}
         out: list[_Cand] = []
+        text_of = doc.text_of
+        n = len(doc.idx)
         for a in cands:
-            if a.kind not in _CORE or a.end >= len(doc):
+            if a.kind not in _CORE or a.end >= n or text_of[a.end] != "/":
                 continue
-            slash = doc[a.end]
-            if slash.text != "/" or doc[a.end - 1].whitespace_ or slash.whitespace_:
+            if _space_after(doc, a.end - 1) or _space_after(doc, a.end):
                 continue
             b = by_start.get(a.end + 1)
             if b is not None:
@@ -2101,7 +2234,7 @@ class DrugFinder:
         if not cands:
             return []
         blocked = _offsets(_ext(spacy_doc, "amounts")) + _offsets(_ext(spacy_doc, "stage_mentions"))
-        taken = [False] * len(doc)
+        taken = [False] * len(doc.idx)
         chosen: list[Span] = []
         seen: set[tuple[int, int]] = set()
         idx, text_of = doc.idx, doc.text_of
@@ -2242,8 +2375,8 @@ def _join_introduced_names(
     brand_rx, alias_rx, anaphor_rx = _intro_regexes()
     p = patterns()
     # The cue regexes run only where one of their key words is in the window.
-    alias_near = sorted(_keyword_starts(text, p["alias_intro_keywords"]))
-    brand_near = sorted(_keyword_starts(text, p["brand_intro_keywords"]))
+    alias_near = keyword_offsets(text, p["alias_intro_keywords"])
+    brand_near = keyword_offsets(text, p["brand_intro_keywords"])
     for i, s in enumerate(spans):
         lo = max(0, s.start_char - 60)
         cue = (
