@@ -2517,8 +2517,12 @@ def merge_drugs(spans: list[Span]) -> list[Drug]:
     brand itself is named in the article.
     """
     # A Span computes its offsets and text from its tokens on every access:
-    # read them once.
-    marks = [_Mark(s.start_char, s.end_char, s.text, s.doc) for s in spans]
+    # read them once. Its text is the Doc's text between its offsets (spaCy's
+    # tokenizer keeps every character), sliced instead of joined from Tokens.
+    marks: list[_Mark] = []
+    for span in spans:
+        a, b, doc = span.start_char, span.end_char, span.doc
+        marks.append(_Mark(a, b, doc_text(doc)[a:b], doc))
     marks.sort(key=lambda s: s.start_char)
     n = len(marks)
     if n == 0:
