@@ -867,3 +867,22 @@ def test_international_health_bodies_come_from_the_gazetteer(
 def test_a_common_word_spelled_in_capitals_is_no_gazetteer_body(nlp: Language) -> None:
     # "PATH" is also an international health body, too ambiguous to list
     assert found(nlp, "The PATH variable was set by the installer.") == []
+
+
+# ------------------------------------------------- blind-set classes (heldout7)
+
+
+@pytest.mark.parametrize(
+    ("text", "names"),
+    [
+        ("The founder told MedScope Asia that the plant was ready.", ["MedScope Asia"]),
+        ("GenePulse Europe reported the deal on Monday.", ["GenePulse Europe"]),
+        ("A spokesman told Fierce Pharma Asia that sales rose.", ["Fierce Pharma Asia"]),
+        # A possessive makes the region the subject of what follows.
+        ("She told MedScope China's regulators were slow.", ["MedScope"]),
+        # No source cue: a header or a plain mention is no outlet.
+        ("The MedScope Asia newsletter is free.", []),
+    ],
+)
+def test_brand_with_a_region_word_is_one_name(nlp: Language, text: str, names: list[str]) -> None:
+    assert found(nlp, text) == names

@@ -1313,9 +1313,10 @@ def _gaz_cands(
         if s > 0 and raw[s - 1] in _HYPHENS and not ws[s - 1]:
             continue
         if entry.media:
-            if not _media_ok(x, s, e):
+            end = _edition_end(x, e)
+            if not _media_ok(x, s, end):
                 continue
-            out.append(Cand(s, e, entry.kind, entry.name, gi))
+            out.append(Cand(s, end, entry.kind, entry.name, gi))
             continue
         # Extend left over a place prefix ("Jiangsu Hengrui"), right over sector
         # nouns, a legal suffix and a region ("Hengrui Pharmaceuticals Co., Ltd.").
@@ -1410,6 +1411,17 @@ def _region_extend(x: _Doc, end: int) -> int:
         if ok and not (k < n and ws[k - 1] and x.is_name(k)):
             return k
     return end
+
+
+def _edition_end(x: _Doc, end: int) -> int:
+    """End of a brand name over a region word after it: an outlet's or a company's
+    regional edition ("BioSpace Asia", "FiercePharma Europe", "Caixin Global").
+    Not before a possessive: in "told MedWire China's regulator" the region is
+    the subject of what follows."""
+    got = _region_extend(x, end)
+    if got > end and got < x.n and x.raw[got] in _POSSESSIVE:
+        return end
+    return got
 
 
 # --------------------------------------------------------------------------- derived mentions
@@ -1587,8 +1599,11 @@ def _camel_cands(x: _Doc, covered: set[int]) -> list[Cand]:
         # CamelCase has a capital after the first letter: most names have none.
         if text[1:].islower() or i in covered or not _CAMEL.match(text) or text in d.camel_stop:
             continue
-        if _source_cue(x, i, i + 1):
-            out.append(Cand(i, i + 1, "company"))
+        end = _edition_end(x, i + 1)
+        if end > i + 1 and any(k in covered for k in range(i + 1, end)):
+            end = i + 1
+        if _source_cue(x, i, end):
+            out.append(Cand(i, end, "company"))
     return out
 
 
