@@ -886,3 +886,30 @@ def test_a_common_word_spelled_in_capitals_is_no_gazetteer_body(nlp: Language) -
 )
 def test_brand_with_a_region_word_is_one_name(nlp: Language, text: str, names: list[str]) -> None:
     assert found(nlp, text) == names
+
+
+@pytest.mark.parametrize(
+    ("text", "names"),
+    [
+        (
+            "Doctors at Qinghe Medical University Cancer Institute and Hospital enrolled him.",
+            ["Qinghe Medical University Cancer Institute and Hospital"],
+        ),
+        ("Lanxi Cancer Hospital & Institute opened a ward.", ["Lanxi Cancer Hospital & Institute"]),
+        (
+            "Beilin Cancer Center and Hospital Home > News > Research\n\nThe trial opened.",
+            ["Beilin Cancer Center and Hospital"],
+        ),
+        # A second name with a word of its own, or a head with its own "of"
+        # complement, stays apart.
+        ("Tianfu Hospital and Lanzhou Institute signed.", ["Tianfu Hospital", "Lanzhou Institute"]),
+        (
+            "Minshan Hospital and Institute of Neurology agreed.",
+            ["Minshan Hospital", "Institute of Neurology"],
+        ),
+    ],
+)
+def test_two_institution_heads_joined_by_and_are_one_name(
+    nlp: Language, text: str, names: list[str]
+) -> None:
+    assert found(nlp, text) == names

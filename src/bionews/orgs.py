@@ -100,6 +100,7 @@ class OrgData:
     places: frozenset[str]
     regions: tuple[tuple[str, ...], ...]
     and_joinable: frozenset[str]
+    twin_heads: frozenset[str]
     hyphen_breakers: frozenset[str]
     leading_strip: frozenset[str]
     titles: frozenset[str]
@@ -185,6 +186,7 @@ def load_data() -> OrgData:
         places=_low(p["places"]),
         regions=tuple(tuple(r.split()) for r in p["region_suffixes"]),
         and_joinable=_low(p["and_joinable"]),
+        twin_heads=_low(p["twin_institution_heads"]),
         hyphen_breakers=_low(p["hyphen_breakers"]),
         leading_strip=_low(p["leading_strip"]),
         titles=frozenset(p["title_words"]),
@@ -839,7 +841,8 @@ def _join_and(x: _Doc, runs: list[list[int]]) -> list[list[int]]:
                 )
                 amp_co = raw[gap] == "&" and x.is_legal(run[0])
                 amp_name = raw[gap] == "&" and _amp_joins(x, prev, run)
-                cut = _joinable_prefix(x, prev, gap, run)
+                twin = _twin_head(x, prev, run)
+                cut = _joinable_prefix(x, prev, gap, run) or (twin if twin < len(run) else 0)
                 if cut:
                     # "... Agriculture and Rural Affairs Home > News": a line the
                     # cleaner joined to the name goes on after its coordinated nouns.
@@ -849,11 +852,44 @@ def _join_and(x: _Doc, runs: list[list[int]]) -> list[list[int]]:
                     if rest:
                         out.append(rest)
                     continue
-                if joinable or amp_co or amp_name:
+                if joinable or amp_co or amp_name or twin:
                     out[-1] = [*prev, gap, *run]
                     continue
         out.append(run)
     return out
+
+
+def _twin_head(x: _Doc, prev: list[int], run: list[int]) -> int:
+    """How many words of ``run`` after "and"/"&" join a second institution head to
+    ``prev``, a name ending in one (0: none). "Cancer Institute and Hospital",
+    "Cancer Hospital & Institute" name one institution. The words after the
+    conjunction have no word of their own (no place, no distinctive word:
+    "... Hospital and Lanzhou Institute" is two) and end in another such head,
+    with no "of" complement after it ("Hospital and Institute of Neurology" may
+    name a second body); a word that never goes inside a name after the head
+    ("Hospital Home > News", a heading joined to its navigation line) is left out.
+    """
+    d, raw = x.d, x.raw
+    first = raw[prev[-1]].lower()
+    if first not in d.twin_heads or raw[prev[-1] + 1] not in {"and", "&"}:
+        return 0
+    j = 0
+    while True:
+        if j == len(run):
+            return 0
+        low = raw[run[j]].lower()
+        if x.distinctive(run[j]) or low in d.places:
+            return 0
+        if low in d.twin_heads:
+            break
+        j += 1
+    if low == first:
+        return 0
+    if j + 1 < len(run):
+        after = raw[run[j + 1]].lower()
+        return j + 1 if after in d.leading_strip and after not in d.media_words else 0
+    nxt = x.next_word(run[-1] + 1)
+    return len(run) if nxt is None or raw[nxt] not in d.of_words else 0
 
 
 def _joinable_prefix(x: _Doc, prev: list[int], gap: int, run: list[int]) -> int:
