@@ -913,3 +913,25 @@ def test_two_institution_heads_joined_by_and_are_one_name(
     nlp: Language, text: str, names: list[str]
 ) -> None:
     assert found(nlp, text) == names
+
+
+def test_hospital_affiliated_to_a_university_is_one_name(nlp: Language) -> None:
+    text = (
+        "Patients at Lanxi Hospital Affiliated to Qinghe Medical University School of "
+        "Medicine were treated. Lanxi Hospital will run the next trial."
+    )
+    orgs = merged(nlp, text)
+    assert [(o.name, o.aliases) for o in orgs] == [
+        (
+            "Lanxi Hospital Affiliated to Qinghe Medical University School of Medicine",
+            ["Lanxi Hospital"],
+        )
+    ]
+    assert found(nlp, "Tianfu Eye Hospital affiliated with Minshan University opened.") == [
+        "Tianfu Eye Hospital affiliated with Minshan University"
+    ]
+
+
+def test_hospital_described_as_affiliated_after_a_comma_stays_apart(nlp: Language) -> None:
+    text = "Tianfu Eye Hospital, affiliated with Minshan University, opened a ward."
+    assert found(nlp, text) == ["Tianfu Eye Hospital", "Minshan University"]

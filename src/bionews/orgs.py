@@ -1831,9 +1831,10 @@ _LIST_WORDS = frozenset({"and", "or", "&", ",", "as well as"})
 
 
 def _affiliated(x: _Doc, cands: list[Cand]) -> list[Cand]:
-    """Join "<Hospital>, <University>" into one name: "Zhongshan Hospital, Fudan
-    University" is the hospital of that university, named the way such hospitals
-    name themselves. Not inside a list ("Ruijin Hospital, Fudan University and
+    """Join "<Hospital>, <University>" and "<Hospital> Affiliated to <University>"
+    into one name: "Zhongshan Hospital, Fudan University" is the hospital of that
+    university, named the way such hospitals name themselves. The comma form not
+    inside a list ("Ruijin Hospital, Fudan University and
     Peking University"): a list word or comma before the hospital, or after the
     university a list word, or a comma and another name, leaves them two."""
     if len(cands) < 2:
@@ -1844,6 +1845,19 @@ def _affiliated(x: _Doc, cands: list[Cand]) -> list[Cand]:
     while k < len(cands):
         c = cands[k]
         nxt = cands[k + 1] if k + 1 < len(cands) else None
+        if (
+            nxt is not None
+            and c.kind == "hospital"
+            and nxt.kind in {"academic", "research"}
+            and nxt.start == c.end + 2
+            and raw[c.end].lower() == "affiliated"
+            and raw[c.end + 1] in {"to", "with"}
+        ):
+            # "Renji Hospital Affiliated to Shanghai Jiao Tong University School
+            # of Medicine": the hospital names its university in its own name.
+            out.append(Cand(c.start, nxt.end, "hospital"))
+            k += 2
+            continue
         if (
             nxt is not None
             and c.kind == "hospital"
@@ -2120,6 +2134,8 @@ def _joins(a: list[str], b: list[str], d: OrgData) -> int:
         return 1
     if a_head and len(a) < len(b) and b[: len(a) - 1] == a[:-1] and b[len(a) - 1] == a[-1] + ",":
         return 2  # "Zhongshan Hospital" in "Zhongshan Hospital, Fudan University"
+    if a_head and len(a) + 1 < len(b) and b[: len(a)] == a and b[len(a)] == "affiliated":
+        return 2  # "Renji Hospital" of "Renji Hospital Affiliated to ... University"
     if len(a) == len(b) and len(a) > 1:
         diff = [(p, q) for p, q in zip(a, b, strict=True) if p != q]
         if len(diff) == 1 and min(len(diff[0][0]), len(diff[0][1])) >= 5 and _edit1(*diff[0]):
