@@ -935,3 +935,29 @@ def test_hospital_affiliated_to_a_university_is_one_name(nlp: Language) -> None:
 def test_hospital_described_as_affiliated_after_a_comma_stays_apart(nlp: Language) -> None:
     text = "Tianfu Eye Hospital, affiliated with Minshan University, opened a ward."
     assert found(nlp, text) == ["Tianfu Eye Hospital", "Minshan University"]
+
+
+@pytest.mark.parametrize(
+    ("text", "names"),
+    [
+        (
+            "Media contact: Lanxi Group Investor Relations Department, ir@lanxi.example.com",
+            ["Lanxi Group"],
+        ),
+        ("Qinghe Biologics Press Office said the plant would open.", ["Qinghe Biologics"]),
+        ("The Marketing Department of Tianfu Pharma agreed.", ["Tianfu Pharma"]),
+        # A government department or office is an organisation.
+        (
+            "The Lanzhou Municipal Health Department issued rules.",
+            ["Lanzhou Municipal Health Department"],
+        ),
+        (
+            "The Legal Affairs Office of the Minshan Government replied.",
+            ["Legal Affairs Office of the Minshan Government"],
+        ),
+    ],
+)
+def test_a_company_unit_named_by_its_function_is_no_organisation(
+    nlp: Language, text: str, names: list[str]
+) -> None:
+    assert found(nlp, text) == names

@@ -101,6 +101,8 @@ class OrgData:
     regions: tuple[tuple[str, ...], ...]
     and_joinable: frozenset[str]
     twin_heads: frozenset[str]
+    unit_heads: frozenset[str]
+    unit_functions: dict[str, tuple[tuple[str, ...], ...]]  # last word -> phrases, longest first
     hyphen_breakers: frozenset[str]
     leading_strip: frozenset[str]
     titles: frozenset[str]
@@ -149,6 +151,15 @@ def _phrases_by_first(phrases: Iterable[str]) -> dict[str, tuple[tuple[str, ...]
     return {k: tuple(sorted(v, key=len, reverse=True)) for k, v in out.items()}
 
 
+def _phrases_by_last(phrases: Iterable[str]) -> dict[str, tuple[tuple[str, ...], ...]]:
+    """Lower-case word tuples of ``phrases``, by last word, longest first."""
+    out: dict[str, list[tuple[str, ...]]] = {}
+    for p in phrases:
+        words = tuple(p.lower().split())
+        out.setdefault(words[-1], []).append(words)
+    return {k: tuple(sorted(v, key=len, reverse=True)) for k, v in out.items()}
+
+
 @lru_cache(maxsize=1)
 def load_data() -> OrgData:
     root = resources.files("bionews").joinpath("data")
@@ -187,6 +198,8 @@ def load_data() -> OrgData:
         regions=tuple(tuple(r.split()) for r in p["region_suffixes"]),
         and_joinable=_low(p["and_joinable"]),
         twin_heads=_low(p["twin_institution_heads"]),
+        unit_heads=_low(p["company_unit_heads"]),
+        unit_functions=_phrases_by_last(p["company_functions"]),
         hyphen_breakers=_low(p["hyphen_breakers"]),
         leading_strip=_low(p["leading_strip"]),
         titles=frozenset(p["title_words"]),
@@ -1107,6 +1120,16 @@ def _pattern_cands(x: _Doc, runs: list[list[int]]) -> list[Cand]:
         if not heads:
             continue
         last = heads[-1]
+        if last and texts[run[last]].lower() in d.unit_heads:
+            cut = _function_unit(x, run, last)
+            if cut is not None:
+                # "Huaxia Group Brand Department": a company's unit, not an
+                # organisation; the company before it still is one.
+                run = run[:cut]
+                heads = [h for h in heads if h < cut]
+                if not heads:
+                    continue
+                last = heads[-1]
         if any(raw[k].lower() in d.tails for k in run[last + 1 :]):
             continue
         if last == 0 and x.is_legal(run[0]):
@@ -1132,6 +1155,19 @@ def _pattern_cands(x: _Doc, runs: list[list[int]]) -> list[Cand]:
             continue
         out.append(Cand(run[0], legal_end, kind))
     return out
+
+
+def _function_unit(x: _Doc, run: list[int], head: int) -> int | None:
+    """Where a company unit named by its function starts in ``run`` when
+    ``run[head]`` ("Department", "Office") closes one: "Investor Relations
+    Department", "Press Office"; None if the words before the head name no function."""
+    texts = x.texts
+    phrases = x.d.unit_functions.get(texts[run[head - 1]].lower(), ())
+    for phrase in phrases:
+        n = len(phrase)
+        if n <= head and tuple(texts[k].lower() for k in run[head - n : head]) == phrase:
+            return head - n
+    return None
 
 
 def _judge(
