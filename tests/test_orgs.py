@@ -961,3 +961,24 @@ def test_a_company_unit_named_by_its_function_is_no_organisation(
     nlp: Language, text: str, names: list[str]
 ) -> None:
     assert found(nlp, text) == names
+
+
+@pytest.mark.parametrize(
+    ("text", "short"),
+    [
+        ("Shanghai Linwei mRNA Therapeutics Co., Ltd. said Linwei will file.", "Linwei"),
+        ("Xinyu Gene Therapy Co., Ltd. listed. Xinyu expects data in May.", "Xinyu"),
+        ("Kangli Cell Technology opened a plant. Kangli hired 40 staff.", "Kangli"),
+    ],
+)
+def test_short_form_leaves_out_sector_words_before_the_head(
+    nlp: Language, text: str, short: str
+) -> None:
+    orgs = merged(nlp, text)
+    assert len(orgs) == 1 and orgs[0].aliases == [short]
+
+
+def test_sector_words_are_kept_when_the_name_has_no_word_of_its_own(nlp: Language) -> None:
+    # "Cell Therapy" is all the name has besides its place: no "Shanghai" short form.
+    text = "Shanghai Cell Therapy Group opened a plant in Shanghai last year."
+    assert found(nlp, text) == ["Shanghai Cell Therapy Group"]

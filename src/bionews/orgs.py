@@ -102,6 +102,7 @@ class OrgData:
     and_joinable: frozenset[str]
     twin_heads: frozenset[str]
     unit_heads: frozenset[str]
+    core_sector: frozenset[str]
     unit_functions: dict[str, tuple[tuple[str, ...], ...]]  # last word -> phrases, longest first
     hyphen_breakers: frozenset[str]
     leading_strip: frozenset[str]
@@ -199,6 +200,7 @@ def load_data() -> OrgData:
         and_joinable=_low(p["and_joinable"]),
         twin_heads=_low(p["twin_institution_heads"]),
         unit_heads=_low(p["company_unit_heads"]),
+        core_sector=_low(p["core_sector_words"] + p["inner_name_words"]),
         unit_functions=_phrases_by_last(p["company_functions"]),
         hyphen_breakers=_low(p["hyphen_breakers"]),
         leading_strip=_low(p["leading_strip"]),
@@ -1689,6 +1691,13 @@ def _core(x: _Doc, toks: Sequence[int]) -> list[str]:
     j = len(words)
     while j > i and not x.distinctive(words[j - 1]):
         j -= 1
+    # Sector words before the head go too ("Qiyuan" of "Qiyuan mRNA Therapeutics",
+    # "Xinyu" of "Xinyu Gene Therapy"), while a word of the name's own is left.
+    k = j
+    while k > i + 1 and x.texts[words[k - 1]].lower() in d.core_sector:
+        k -= 1
+    if k < j and any(x.distinctive(w) for w in words[i:k]):
+        j = k
     core = words[i:j]
     if not core or (len(core) == 1 and not x.distinctive(core[0])):
         return []
