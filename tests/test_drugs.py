@@ -1118,3 +1118,39 @@ def test_trial_before_a_new_clause_does_not_name_the_code(nlp: Language) -> None
     assert spans(nlp, text) == ["PK-12"]
     # a trial's own name, right after a cue, is still no drug
     assert spans(nlp, "The trial, known as HALO-22, enrolled adults with a drug.") == []
+
+
+# --- round 7: WHO stems of biologicals and newer classes, two-word ADCs -------
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Adults took the thyromimetic dorametirome daily.", ["dorametirome"]),
+        ("The liver drug kaslotirom lowered fat.", ["kaslotirom"]),
+        ("An FGF21 analogue, vonafermin, is in trials.", ["vonafermin"]),
+        ("The firm dosed bexasomeran, an mRNA therapy, in May.", ["bexasomeran"]),
+        ("The bispecific rulvotamig entered a study.", ["rulvotamig"]),
+        ("Doctors gave kelotug to adults with lupus.", ["kelotug"]),
+        ("The antisense drug molapatersen is given monthly.", ["molapatersen"]),
+        ("The fusion protein zaventafusp shrank tumours.", ["zaventafusp"]),
+        ("Nausea fell with the NK1 blocker ronepitant.", ["ronepitant"]),
+        ("Infusions of dovrioctocog alfa prevent bleeds.", ["dovrioctocog alfa"]),
+        ("Patients received fanotug zelvotecan every three weeks.", ["fanotug zelvotecan"]),
+    ],
+)
+def test_round7_stems(nlp: Language, text: str, expected: list[str]) -> None:
+    assert spans(nlp, text) == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Dr. Ingrid Halvorsen and Ole Andersen spoke.",
+        "A precipitant of the crisis was the merger.",
+        "The vermin left the octocog plant.",  # "-cog" alone, without "alfa", is no INN
+        "Pettersen told the board about Herbart.",
+    ],
+)
+def test_round7_words_that_are_not_drugs(nlp: Language, text: str) -> None:
+    assert spans(nlp, text) == []
