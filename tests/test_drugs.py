@@ -1154,3 +1154,34 @@ def test_round7_stems(nlp: Language, text: str, expected: list[str]) -> None:
 )
 def test_round7_words_that_are_not_drugs(nlp: Language, text: str) -> None:
     assert spans(nlp, text) == []
+
+
+def _forms(drugs: list[Drug]) -> list[set[str]]:
+    return [{d.name, *d.aliases} for d in drugs]
+
+
+def test_code_given_in_a_passive_participle_after_an_apposed_inn(nlp: Language) -> None:
+    text = (
+        "The therapy, bexasomeran, was developed by Qintai Bio Co., Ltd. under the code "
+        "QT-M305. It is given every three weeks."
+    )
+    assert _forms(merged(nlp, text)) == [{"bexasomeran", "QT-M305"}]
+
+
+_ADC_TEXT = (
+    "Patients got fanotug zelvotecan plus the PD-1 antibody rovelimab. Rovelimab, approved "
+    "in 2023, added little. Lanxi, which developed the {noun} under the code LX-T09, will "
+    "file in May."
+)
+
+
+def test_code_for_the_adc_skips_a_naked_antibody_named_since(nlp: Language) -> None:
+    forms = _forms(merged(nlp, _ADC_TEXT.format(noun="ADC")))
+    assert {"fanotug zelvotecan", "LX-T09"} in forms
+    assert {"rovelimab"} in forms
+
+
+def test_code_for_the_antibody_goes_to_the_antibody(nlp: Language) -> None:
+    forms = _forms(merged(nlp, _ADC_TEXT.format(noun="antibody")))
+    assert {"fanotug zelvotecan"} in forms
+    assert {"rovelimab", "LX-T09"} in forms

@@ -2330,15 +2330,55 @@ def _referent(
 
     A noun phrase that names a pathogen or a valency ("its rabies vaccine")
     describes a drug with those words; an earlier drug without them is another
-    product, so there is no referent.
+    product, so there is no referent. One whose head names a class ("the ADC",
+    "the antibody") refers back past drugs whose own name says they are of
+    another class (a naked "-mab" antibody is no ADC) to the last one that fits.
     """
     best: int | None = None
     for j, t in enumerate(spans):
         if t.end_char <= before and before - t.end_char <= limit:
             best = j
-    if best is not None and np_text and not _description_fits(np_text, spans[best].text):
+    if best is None or not np_text:
+        return best
+    if not _description_fits(np_text, spans[best].text):
         return None
-    return best
+    want = _anaphor_class(np_text)
+    if want is None:
+        return best
+    for j in range(best, -1, -1):
+        if before - spans[j].end_char > limit:
+            break
+        if _class_fits(want, spans[j].text):
+            return j
+    return None
+
+
+def _anaphor_class(np_text: str) -> str | None:
+    """The drug class an anaphor's head noun names ("the ADC" -> "conjugate"), if any."""
+    head = np_text.rsplit(None, 1)[-1].lower()
+    classes: dict[str, str] = patterns()["anaphor_class_heads"]
+    return classes.get(head)
+
+
+@lru_cache(maxsize=4096)
+def _class_fits(want: str, name: str) -> bool:
+    """Whether a drug named ``name`` may be of class ``want`` as far as its name tells.
+
+    A code or a brand tells nothing and fits any class; an INN fits by its stem's
+    modality, and a conjugate ("conjugate") only as a two-word name with a payload
+    ("tesatug elvotecan"), never as a bare antibody or small molecule.
+    """
+    mod = _own_modality(name)
+    if mod is None or mod == "other":
+        return True
+    if want != "conjugate":
+        return mod == want
+    stems = inn_stems()
+    words = re.findall(r"[a-z]+", name.lower())
+    return any(
+        stems.second_words.get(w) == "antibody" or w.endswith(stems.second_stems)
+        for w in words[1:]
+    )
 
 
 @lru_cache(maxsize=1)
