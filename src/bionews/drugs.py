@@ -2376,8 +2376,7 @@ def _class_fits(want: str, name: str) -> bool:
     stems = inn_stems()
     words = re.findall(r"[a-z]+", name.lower())
     return any(
-        stems.second_words.get(w) == "antibody" or w.endswith(stems.second_stems)
-        for w in words[1:]
+        stems.second_words.get(w) == "antibody" or w.endswith(stems.second_stems) for w in words[1:]
     )
 
 
