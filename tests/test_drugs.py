@@ -1185,3 +1185,25 @@ def test_code_for_the_antibody_goes_to_the_antibody(nlp: Language) -> None:
     forms = _forms(merged(nlp, _ADC_TEXT.format(noun="antibody")))
     assert {"fanotug zelvotecan"} in forms
     assert {"rovelimab", "LX-T09"} in forms
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            "The agency rejected morvigatran etexilate capsules in May.",
+            ["morvigatran etexilate capsules"],
+        ),
+        ("Doctors switched to lorosartan medoxomil tablets.", ["lorosartan medoxomil tablets"]),
+        ("Sales of darvostatin calcium tablets rose.", ["darvostatin calcium tablets"]),
+    ],
+)
+def test_salt_or_ester_word_and_dosage_form_make_one_product(
+    nlp: Language, text: str, expected: list[str]
+) -> None:
+    assert spans(nlp, text) == expected
+
+
+def test_ester_form_merges_with_the_bare_inn(nlp: Language) -> None:
+    text = "Morvigatran etexilate capsules were filed. Morvigatran cut strokes."
+    assert _forms(merged(nlp, text)) == [{"Morvigatran etexilate capsules", "Morvigatran"}]

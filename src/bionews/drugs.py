@@ -74,12 +74,12 @@ class InnStems:
     def tail_joins(self, first: str, second: str) -> bool:
         """Whether ``second`` is the tail of a two-word INN that starts with ``first``.
 
-        A listed tail ("alfa", "vedotin", "mesylate") always joins; a tail known
+        A listed tail ("alfa", "vedotin") or salt ("mesylate", "etexilate") always joins; a tail known
         only by its stem (an ADC payload "-tecan", a chelator "-xetan") joins only
         an INN, because alone such a word is a drug of its own ("irinotecan").
         """
         b = second.lower()
-        if b in self.second_words or self.gene_pair(first, second):
+        if b in self.second_words or b in self.salts or self.gene_pair(first, second):
             return True
         return (
             b.isalpha()
