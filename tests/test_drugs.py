@@ -1207,3 +1207,30 @@ def test_salt_or_ester_word_and_dosage_form_make_one_product(
 def test_ester_form_merges_with_the_bare_inn(nlp: Language) -> None:
     text = "Morvigatran etexilate capsules were filed. Morvigatran cut strokes."
     assert _forms(merged(nlp, text)) == [{"Morvigatran etexilate capsules", "Morvigatran"}]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            "It recalled dalvaparin sodium injection, a low-molecular-weight heparin used "
+            "after surgery.",
+            ["dalvaparin sodium injection"],
+        ),
+        ("Regulators cleared morvistatin, a once-daily statin for adults.", ["morvistatin"]),
+        # the drug word before the head is a drug of its own
+        (
+            "It launched dalvaparin sodium, an enoxaparin biosimilar made in Suzhou.",
+            ["dalvaparin sodium", "enoxaparin"],
+        ),
+        # after "of" it names the drug copied
+        (
+            "It sells dalvaparin sodium, a copy of heparin, in Hebei.",
+            ["dalvaparin sodium", "heparin"],
+        ),
+    ],
+)
+def test_class_word_heading_an_apposition_to_a_drug_is_no_drug(
+    nlp: Language, text: str, expected: list[str]
+) -> None:
+    assert spans(nlp, text) == expected

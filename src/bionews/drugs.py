@@ -1481,6 +1481,47 @@ class DrugFinder:
                 out.append(_Cand(i, i + 1, "inn", _PRIO["inn"]))
         return out
 
+    def _apposed_classes(
+        self, doc: TokenTable, sent_ids: list[int], appositions: list[int], cores: list[_Cand]
+    ) -> list[_Cand]:
+        """Drop drug words that head an indefinite apposition to another drug: in
+        "tolvaparin sodium injection, a low-molecular-weight heparin used after
+        surgery" the second word names the class of the first, not a drug.
+
+        The word must end the apposition's noun phrase (a participle, a relative
+        pronoun, a preposition or punctuation follows) after only modifiers;
+        "X, an adalimumab biosimilar" or "X, a copy of adalimumab" name a drug.
+        """
+        if not appositions:
+            return cores
+        n = len(doc)
+        by_start = {c.start: c for c in cores if c.end - c.start == 1}
+        ends = {c.end - 1 for c in cores} | {self._extend_dosage(doc, c.end) - 1 for c in cores}
+        drop: set[int] = set()
+        for i in appositions:
+            if i not in ends:
+                continue
+            sid = sent_ids[i]
+            for j in range(i + 3, min(n, i + 11)):
+                if sent_ids[j] != sid:
+                    break
+                word, low = doc.text_of[j], doc.lower[j]
+                if j in by_start and word.islower():
+                    nxt = doc.lower[j + 1] if j + 1 < n and sent_ids[j + 1] == sid else "."
+                    if (
+                        nxt in self.apposition_stops
+                        or not nxt[:1].isalnum()
+                        or (nxt.endswith("ed") and nxt.isalpha())
+                    ):
+                        drop.add(j)
+                    break
+                if word == "-" or (
+                    word.isalpha() and word.islower() and low not in self.apposition_stops
+                ):
+                    continue
+                break
+        return [c for c in cores if c.start not in drop or c.end - c.start != 1]
+
     def _appositive_names(
         self,
         doc: TokenTable,
@@ -2209,6 +2250,7 @@ class DrugFinder:
         inns = self._not_names(doc, self._inns(doc))
         appositions = self._appositions(doc)
         cores = self._gazetteer(doc) + inns + self._appositive_inns(doc, sent_ids, appositions)
+        cores = self._apposed_classes(doc, sent_ids, appositions, cores)
         core_tokens = {k for c in cores for k in range(c.start, c.end)}
         cores += self._insulins(doc) + self._appositive_names(
             doc, sent_ids, appositions, core_tokens
