@@ -1234,3 +1234,23 @@ def test_class_word_heading_an_apposition_to_a_drug_is_no_drug(
     nlp: Language, text: str, expected: list[str]
 ) -> None:
     assert spans(nlp, text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("The first patient got 225Ac-QX0712 in May.", ["225Ac-QX0712"]),
+        ("Scans used 68Ga-KLM-20 before dosing.", ["68Ga-KLM-20"]),
+        ("It licensed [177Lu]Lu-RTX-305 and 99mTc-QH1404.", ["[177Lu]Lu-RTX-305", "99mTc-QH1404"]),
+        # no radionuclide symbol, or a longer number before it: no radiopharmaceutical
+        ("The 3D-XY100 printer and 5G-NR20 modem shipped.", []),
+        ("Room 1225Ac-QX07 was closed.", []),
+    ],
+)
+def test_code_glued_to_a_radionuclide(nlp: Language, text: str, expected: list[str]) -> None:
+    assert spans(nlp, text) == expected
+
+
+def test_radionuclide_code_merges_with_the_bare_code(nlp: Language) -> None:
+    text = "225Ac-QX0712 is a radioligand. QX0712 was given to ten patients."
+    assert _forms(merged(nlp, text)) == [{"225Ac-QX0712", "QX0712"}]

@@ -303,6 +303,13 @@ def _radionuclide_prefix() -> re.Pattern[str]:
     )
 
 
+@lru_cache(maxsize=1)
+def _radionuclide_code_prefix() -> re.Pattern[str]:
+    """The radionuclide glued before a code name, lower case: "225ac-", "[177lu]lu-"."""
+    alts = "|".join(re.escape(x.lower()) for x in patterns()["radionuclide_symbols"])
+    return re.compile(rf"^\[?\d{{1,3}}m?(?:{alts})(?:\](?:{alts}))?-(?=[a-z])")
+
+
 def _abbreviate_pathogens(s: str) -> str:
     rx, table = _pathogen_abbreviations()
     return rx.sub(lambda m: table[m.group(0)], s)
@@ -323,6 +330,8 @@ def drug_key(name: str) -> str:
     s = unicodedata.normalize("NFKC", name).lower().strip()
     # "lutetium (177Lu) zadotretide" and a later "zadotretide" are one drug.
     s = _radionuclide_prefix().sub("", s)
+    # "225Ac-XY0712" and a later "XY0712" are one drug too.
+    s = _radionuclide_code_prefix().sub("", s)
     stripped = _TRAILING_PAREN.sub("", s)
     if stripped.strip():
         s = stripped
@@ -874,6 +883,7 @@ _YEAR_TAIL = re.compile(r"^[A-Za-z]+(\d{4})$")
 _CODE_PREFIX = re.compile(r"^([A-Za-z]{2,})-?\d")
 # Two or three lower-case letters glued to a code's last digit: "XY-0420iv".
 _LOWER_TAIL = re.compile(r"\d([a-z]{2,3})$")
+_CODE_BEFORE = re.compile(r"[\w./:@-]")  # what may not stand right before a code
 
 
 def _year_shaped(code: str) -> bool:
@@ -1043,6 +1053,8 @@ class DrugFinder:
         self.code_heads = self.apposition_heads | frozenset(p["code_only_apposition_heads"])
         self.suffix_stop = frozenset(p["biosimilar_suffix_stoplist"])
         self.elements = frozenset(p["radionuclide_elements"])
+        self.radio_code_rx = re.compile(p["radionuclide_code_regex"])
+        self.radio_symbols = frozenset(p["radionuclide_symbols"])
         # The words whose positions the rules look up (see _Table.positions).
         self.trigger_words = (
             self.context_words
@@ -1224,6 +1236,27 @@ class DrugFinder:
             for (start, end, code), _ in found
             if code in accepted
         ]
+
+    def _radionuclide_codes(self, doc: TokenTable) -> list[_Cand]:
+        """Code names glued to their radionuclide by a hyphen: "225Ac-XY0712",
+        "177Lu-PSMA-617", "[177Lu]Lu-PSMA-617". The radionuclide says the code is a
+        radiopharmaceutical, so no drug word need stand near it."""
+        text = doc.text
+        out: list[_Cand] = []
+        for m in self.radio_code_rx.finditer(text):
+            if m.group("sym") not in self.radio_symbols:
+                continue
+            start = m.start()
+            if "]" in text[start : m.start("code")]:
+                if start == 0 or text[start - 1] != "[":
+                    continue
+                start -= 1  # "[177Lu]Lu-": the bracket opens the name
+            if start > 0 and _CODE_BEFORE.match(text, start - 1):
+                continue  # inside a longer word, number or address
+            span = doc.doc.char_span(start, m.end(), alignment_mode="strict")
+            if span is not None:
+                out.append(_Cand(span.start, span.end, "code", _PRIO["code"]))
+        return out
 
     def _code_windows(self, text: str) -> list[tuple[int, int]]:
         """Disjoint, ascending character windows that hold every code-shaped match.
@@ -2257,6 +2290,7 @@ class DrugFinder:
         )
         cores += self._named_after_class(doc, sent_ids)
         cores += self._codes(doc, sent_ids, cores)
+        cores += self._radionuclide_codes(doc)
         cores += self._trial_objects(doc, sent_ids)
         cands = cores + self._brands(doc, cores, sent_ids)
         cands += self._paren_codes(doc, cands)
