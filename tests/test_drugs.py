@@ -1270,3 +1270,15 @@ def test_radionuclide_code_merges_with_the_bare_code(nlp: Language) -> None:
 def test_copy_of_cues_a_biosimilars_reference_product(before: str, is_reference: bool) -> None:
     cue = re.compile(D.patterns()["reference_product_regex"])
     assert bool(cue.search(before)) is is_reference
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Patients got belotuzumab duocarmazine weekly.", ["belotuzumab duocarmazine"]),
+        ("The ADC kavimab talirine was dropped.", ["kavimab talirine"]),
+        ("It tested rovamab sovtirumotecan in May.", ["rovamab sovtirumotecan"]),
+    ],
+)
+def test_adc_payload_words_join_the_antibody(nlp: Language, text: str, expected: list[str]) -> None:
+    assert spans(nlp, text) == expected
