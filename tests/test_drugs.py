@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import re
 from pathlib import Path
 
 import pytest
@@ -1255,21 +1254,6 @@ def test_code_glued_to_a_radionuclide(nlp: Language, text: str, expected: list[s
 def test_radionuclide_code_merges_with_the_bare_code(nlp: Language) -> None:
     text = "225Ac-QX0712 is a radioligand. QX0712 was given to ten patients."
     assert _forms(merged(nlp, text)) == [{"225Ac-QX0712", "QX0712"}]
-
-
-@pytest.mark.parametrize(
-    ("before", "is_reference"),
-    [
-        ("Xevora, a copy of the bone antibody ", True),
-        ("Xevora, a cheaper copy of ", True),
-        ("Lanxi said its copy of ", True),
-        ("A copy of the report shows ", False),
-        ("Lanxi copied the design of ", False),
-    ],
-)
-def test_copy_of_cues_a_biosimilars_reference_product(before: str, is_reference: bool) -> None:
-    cue = re.compile(D.patterns()["reference_product_regex"])
-    assert bool(cue.search(before)) is is_reference
 
 
 @pytest.mark.parametrize(
