@@ -455,3 +455,43 @@ def test_fold_collapses_exactly_the_white_space_a_regex_would() -> None:
         c = chr(code)
         line = f"{c}a{c}{c}b {c}"
         assert fold(line) == ws.sub(" ", line).strip(), hex(code)
+
+
+# The pre-strip regex as first written (a lazy ``.*?`` body): the unrolled one
+# that replaced it for speed must cut exactly the same spans.
+_LAZY_PRESTRIP = re.compile(
+    r"<(script|style|svg|noscript|template|iframe|select|textarea|nav|footer|aside)\b[^>]*>"
+    r".*?</\1\s*>|<!--.*?-->",
+    re.S | re.I,
+)
+
+
+@pytest.mark.parametrize(
+    "html",
+    [
+        "<p>a</p><script>if (a < b) { x = '</scr' + 'ipt>'; }</script ><p>b</p>",
+        "<SCRIPT type=x>one</script>mid<script>two</SCRIPT\n>end",
+        "<script>never closed<p>text</p><style>s</style>tail",
+        "<nav><nav>inner</nav>outer</nav><p>kept</p>",
+        "<scripts>not a script</scripts><navbar>x</navbar>",
+        "<style>a</styles></style><!-- c -- <script> --><p>x</p>",
+        "<aside>a<</aside><footer>f</ footer></footer>",
+        "<iframe src='a>b'>x</iframe><svg><path/></svg></svg>",
+        "<script>x</script",
+        "",
+    ],
+)
+def test_prestrip_cuts_what_the_lazy_pattern_cut(html: str) -> None:
+    from bionews.clean import _PRESTRIP
+
+    assert _PRESTRIP.sub(" ", html) == _LAZY_PRESTRIP.sub(" ", html)
+
+
+def test_prestrip_matches_the_lazy_pattern_on_corpus_pages() -> None:
+    from bionews.clean import _PRESTRIP
+
+    pages = sorted((Path(__file__).resolve().parents[1] / "corpus" / "html").glob("*.html"))
+    assert pages
+    for p in pages:
+        html = p.read_text(encoding="utf-8", errors="replace")
+        assert _PRESTRIP.sub(" ", html) == _LAZY_PRESTRIP.sub(" ", html), p.name

@@ -37,9 +37,14 @@ _HTML_SNIFF = re.compile(
 # the tree is built: on real pages they are most of the bytes and nodes, and
 # bs4 pays per node it builds (this more than halves parse time). They never
 # hold article text; a nested <nav> left half-cut only leaves stray end tags.
+# The body between the tags is matched "unrolled" ([^<]* runs, then a "<" that
+# does not start the end tag) rather than as a lazy ``.*?``: the same match (up
+# to the first end tag), but the engine skips text a run at a time instead of
+# trying the end tag at every character: a fifth of the time on pages whose
+# bytes are mostly scripts, styles and menus.
 _PRESTRIP = re.compile(
-    r"<(script|style|svg|noscript|template|iframe|select|textarea|nav|footer|aside)\b[^>]*>"
-    r".*?</\1\s*>|<!--.*?-->",
+    r"<(?:(script|style|svg|noscript|template|iframe|select|textarea|nav|footer|aside)\b[^>]*>"
+    r"[^<]*(?:<(?!/\1\s*>)[^<]*)*</\1\s*>|!--.*?-->)",
     re.S | re.I,
 )
 # White space between a tag and a block-level tag renders as nothing; removing
