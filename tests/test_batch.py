@@ -70,6 +70,19 @@ def test_workers_give_the_same_records(
 
 
 @pytest.mark.slow
+def test_worker_records_carry_the_json_the_sink_would_make(
+    inputs: list[RawDocument | Problem],
+) -> None:
+    # The sink stores a worker's JSON as the record column instead of dumping the
+    # parsed record again: the two must be the same text.
+    out = list(process_tagged(inputs, workers=2, chunksize=2))
+    records = [o for o in out if isinstance(o.item, ArticleRecord)]
+    assert records
+    assert all(o.record_json == o.item.model_dump_json() for o in records)
+    assert all(o.record_json is None for o in out if not isinstance(o.item, ArticleRecord))
+
+
+@pytest.mark.slow
 def test_input_is_pulled_lazily_with_bounded_work_in_flight(
     inputs: list[RawDocument | Problem],
 ) -> None:

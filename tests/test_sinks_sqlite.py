@@ -163,6 +163,38 @@ def test_normalised_rows(db: SqliteSink) -> None:
     assert db.query("SELECT stage, drug FROM stages") == [("phase_3", "QS-417")]
 
 
+def test_rows_are_the_record_json_parsed_back(tmp_path: Path) -> None:
+    # Rows come from a JSON-mode dump that skips the text and mentions, and the
+    # record column may be JSON a worker already made: every table must hold
+    # what parsing the whole record JSON back gave.
+    import json
+
+    from bionews.sinks.tables import CHILD_TABLES, TABLES, record_rows
+
+    rec = make_record(values=("12345678901234567890.123456789", "1.50"))
+    rows = record_rows(rec, source="s", raw_hash="h", record_json=rec.model_dump_json())
+    data = json.loads(rec.model_dump_json())
+    assert rows.article["record"] == rec.model_dump_json()
+    for name in TABLES["articles"].column_names:
+        if name in data:
+            assert rows.article[name] == data[name], name
+    for table in CHILD_TABLES:
+        want = [
+            {"article_id": rec.id, "idx": i, **{c: item.get(c) for c in table.column_names[2:]}}
+            for i, item in enumerate(data[table.record_field])
+        ]
+        assert rows.children[table.name] == want, table.name
+    with SqliteSink(str(tmp_path / "a.db")) as a, SqliteSink(str(tmp_path / "b.db")) as b:
+        a.write(rec, source="s", raw_hash="h")
+        b.write(rec, source="s", raw_hash="h", record_json=rec.model_dump_json())
+        for name in TABLES:
+            cols = ", ".join(
+                f'"{c}"' for c in TABLES[name].column_names if c not in {"at", "stored_at"}
+            )
+            sql = f"SELECT {cols} FROM {name} ORDER BY 1, 2"
+            assert a.query(sql) == b.query(sql), name
+
+
 def test_decimal_values_are_stored_exactly(db: SqliteSink) -> None:
     exact = "12345678901234567890.123456789"
     rec = make_record(values=(exact, "1.50"))

@@ -62,6 +62,9 @@ class Outcome:
     source: str
     raw_hash: str | None
     item: Result
+    #: The record's ``model_dump_json()`` when it came from a worker as JSON: the
+    #: sink stores exactly that text, so the parent need not serialise it again.
+    record_json: str | None = None
 
 
 # -- the per-document function ----------------------------------------------------
@@ -473,7 +476,8 @@ class _Pool:
                 if task.id != task_id or i != task.next:  # pragma: no cover - a bug guard
                     raise RuntimeError("worker results out of order")
                 raw = task.docs[i]
-                done[task.seqs[i]] = Outcome(raw.source, raw.raw_hash(), item)
+                text = payload if isinstance(payload, str) else None
+                done[task.seqs[i]] = Outcome(raw.source, raw.raw_hash(), item, text)
                 task.next += 1
                 finished += 1
                 w.handled += 1

@@ -77,8 +77,17 @@ class Tally:
         self.sink = sink
         self.kinds: Counter[str] = Counter()
 
-    def record(self, record: ArticleRecord, source: str | None, raw_hash: str | None) -> None:
-        self.sink.write(record, source=source, raw_hash=raw_hash)
+    def record(
+        self,
+        record: ArticleRecord,
+        source: str | None,
+        raw_hash: str | None,
+        record_json: str | None = None,
+    ) -> None:
+        if record_json is None:
+            self.sink.write(record, source=source, raw_hash=raw_hash)
+        else:
+            self.sink.write(record, source=source, raw_hash=raw_hash, record_json=record_json)
         s = self.summary
         s.stored += 1
         s.warnings += len(record.warnings)
@@ -191,7 +200,9 @@ def run(
             with contextlib.closing(outcomes):
                 for outcome in outcomes:
                     if isinstance(outcome.item, ArticleRecord):
-                        tally.record(outcome.item, outcome.source, outcome.raw_hash)
+                        tally.record(
+                            outcome.item, outcome.source, outcome.raw_hash, outcome.record_json
+                        )
                     else:
                         tally.problem(outcome.item, outcome.raw_hash)
                     if bar is not None:

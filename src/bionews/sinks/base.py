@@ -136,10 +136,17 @@ class BaseSink(ABC):
 
     # -- writing ---------------------------------------------------------------
     def write(
-        self, record: ArticleRecord, *, source: str | None = None, raw_hash: str | None = None
+        self,
+        record: ArticleRecord,
+        *,
+        source: str | None = None,
+        raw_hash: str | None = None,
+        record_json: str | None = None,
     ) -> None:
+        """Buffer ``record``; ``record_json``, when given, must be its ``model_dump_json()``."""
         self._check_open()
-        self._batch.add_record(record_rows(record, source=source, raw_hash=raw_hash))
+        rows = record_rows(record, source=source, raw_hash=raw_hash, record_json=record_json)
+        self._batch.add_record(rows)
         self.written += 1
         if len(self._batch) >= self.batch_size:
             self.flush()

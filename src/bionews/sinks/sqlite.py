@@ -61,18 +61,35 @@ def _names(names: tuple[str, ...]) -> str:
     return ", ".join(f'"{n}"' for n in names)
 
 
-def _encode(table: Table, row: dict[str, Any]) -> tuple[Any, ...]:
-    out = []
-    for c in table.columns:
-        v = row.get(c.name)
-        if v is not None:
-            if c.kind == "json" and not isinstance(v, str):
+class _Encoder:
+    """A table's row dict -> the tuple of SQLite values, in column order.
+
+    Which columns need converting is worked out once per table rather than per
+    value: rows are encoded by the tens of thousands, and most values pass as
+    they are.
+    """
+
+    __slots__ = ("bool_at", "json_at", "names")
+
+    def __init__(self, table: Table) -> None:
+        self.names = table.column_names
+        self.json_at = tuple(i for i, c in enumerate(table.columns) if c.kind == "json")
+        self.bool_at = tuple(i for i, c in enumerate(table.columns) if c.kind == "bool")
+
+    def __call__(self, row: dict[str, Any]) -> tuple[Any, ...]:
+        out = list(map(row.get, self.names))
+        for i in self.json_at:
+            v = out[i]
+            if v is not None and not isinstance(v, str):
                 # Most list columns are empty; json.dumps is the row's main cost.
-                v = "[]" if v == [] else json.dumps(v, ensure_ascii=False)
-            elif c.kind == "bool":
-                v = int(v)
-        out.append(v)
-    return tuple(out)
+                out[i] = "[]" if v == [] else json.dumps(v, ensure_ascii=False)
+        for i in self.bool_at:
+            if out[i] is not None:
+                out[i] = int(out[i])
+        return tuple(out)
+
+
+_ENCODERS = {name: _Encoder(t) for name, t in TABLES.items()}
 
 
 def _upsert_sql(table: Table) -> str:
@@ -145,27 +162,19 @@ class SqliteSink(BaseSink):
             conn.execute("BEGIN IMMEDIATE")
             articles = batch.articles()
             if articles:
-                t = TABLES["articles"]
-                conn.executemany(self._sql[t.name], [_encode(t, a) for a in articles])
+                self._insert("articles", articles)
                 ids = [(a["id"],) for a in articles]
                 for child in CHILD_TABLES:
                     conn.executemany(f"DELETE FROM {child.name} WHERE article_id = ?", ids)
-                    rows = batch.children(child.name)
-                    if rows:
-                        conn.executemany(self._sql[child.name], [_encode(child, r) for r in rows])
+                    self._insert(child.name, batch.children(child.name))
             if batch.sources:
                 conn.executemany(
                     "DELETE FROM errors WHERE source = ?", [(s,) for s in sorted(batch.sources)]
                 )
-            if batch.problems:
-                t = TABLES["errors"]
-                conn.executemany(self._sql["errors"], [_encode(t, p) for p in batch.problems])
+            self._insert("errors", batch.problems)
             if batch.inputs:
                 previous = self._article_ids_of(list(batch.inputs))
-                t = TABLES["inputs"]
-                conn.executemany(
-                    self._sql["inputs"], [_encode(t, i) for i in batch.inputs.values()]
-                )
+                self._insert("inputs", batch.inputs.values())
                 self._drop_orphans(previous - set(batch.records))
             conn.execute("COMMIT")
         except BaseException as exc:
@@ -174,6 +183,10 @@ class SqliteSink(BaseSink):
             if isinstance(exc, sqlite3.Error):
                 raise SinkError(f"writing {self.path} failed: {exc}") from exc
             raise
+
+    def _insert(self, table: str, rows: Iterable[dict[str, Any]]) -> None:
+        """Upsert ``rows`` into ``table`` with its one prepared statement."""
+        self._conn.executemany(self._sql[table], map(_ENCODERS[table], rows))
 
     def _article_ids_of(self, sources: list[str]) -> set[str]:
         found: set[str] = set()
