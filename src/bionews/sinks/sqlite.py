@@ -29,6 +29,13 @@ _SQL_TYPES = {
     "json": "TEXT",
     "timestamp": "TEXT",
 }
+#: WAL pages (4 KB each) between automatic checkpoints: 64 MB rather than the
+#: default 4 MB. With synchronous=NORMAL a commit never waits for the disk, but
+#: each checkpoint syncs the WAL and the database file; at the default a batch of
+#: 200 articles set off one, and the waits were half the sink's wall time. The
+#: WAL is still fully replayed after a kill, so only disk use between checkpoints
+#: changes (the file is removed on close).
+WAL_AUTOCHECKPOINT = 16384
 _INDEXES = (
     "CREATE INDEX IF NOT EXISTS errors_source ON errors(source)",
     "CREATE INDEX IF NOT EXISTS articles_url ON articles(url)",
@@ -129,6 +136,7 @@ class SqliteSink(BaseSink):
         try:
             conn.execute("PRAGMA journal_mode=WAL")
             conn.execute("PRAGMA synchronous=NORMAL")
+            conn.execute(f"PRAGMA wal_autocheckpoint={WAL_AUTOCHECKPOINT}")
             conn.execute("PRAGMA foreign_keys=OFF")
             conn.execute("BEGIN IMMEDIATE")
             for table in TABLES.values():
