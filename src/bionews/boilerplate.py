@@ -139,18 +139,43 @@ def _first_sentence(text: str) -> str:
     return _SENTENCE_END.split(text, maxsplit=1)[0]
 
 
-def _echoes(short: str, other: str) -> bool:
-    """Does ``short`` (a candidate caption) restate ``other``'s opening?
+class _Words:
+    """The word sets of a page's paragraphs, each made once.
 
-    Uncredited captions repeat the lead sentence with small changes, so an exact
-    match is too strict; most of the caption's words must reappear in the other
-    paragraph's first sentence (or in the whole of a short paragraph).
+    :func:`drop_echoes` compares every caption-sized paragraph with up to six
+    neighbours; building the sets afresh for each pair cost most of its time.
     """
-    a = _tokens(short)
-    if len(a) < 4:
-        return False
-    b = _tokens(_first_sentence(other)) if len(other) > len(short) * 1.5 else _tokens(other)
-    return len(a & b) / len(a) >= 0.8
+
+    __slots__ = ("_first", "_paragraphs", "_whole")
+
+    def __init__(self, paragraphs: list[str]) -> None:
+        self._paragraphs = paragraphs
+        self._whole: dict[int, set[str]] = {}
+        self._first: dict[int, set[str]] = {}
+
+    def whole(self, i: int) -> set[str]:
+        if (words := self._whole.get(i)) is None:
+            words = self._whole[i] = _tokens(self._paragraphs[i])
+        return words
+
+    def opening(self, i: int) -> set[str]:
+        if (words := self._first.get(i)) is None:
+            words = self._first[i] = _tokens(_first_sentence(self._paragraphs[i]))
+        return words
+
+    def echoes(self, i: int, j: int) -> bool:
+        """Does paragraph ``i`` (a candidate caption) restate paragraph ``j``'s opening?
+
+        Uncredited captions repeat the lead sentence with small changes, so an
+        exact match is too strict; most of the caption's words must reappear in
+        the other paragraph's first sentence (or in the whole of a short one).
+        """
+        a = self.whole(i)
+        if len(a) < 4:
+            return False
+        short, other = self._paragraphs[i], self._paragraphs[j]
+        b = self.opening(j) if len(other) > len(short) * 1.5 else self.whole(j)
+        return len(a & b) / len(a) >= 0.8
 
 
 def drop_echoes(paragraphs: list[str], window: int = 3) -> list[str]:
@@ -162,6 +187,7 @@ def drop_echoes(paragraphs: list[str], window: int = 3) -> list[str]:
     out: list[str] = []
     seen: set[str] = set()
     keyed = [fold(p).casefold() for p in paragraphs]
+    words = _Words(paragraphs)
     for i, p in enumerate(paragraphs):
         key = keyed[i]
         if key in seen and len(key) > 20:
@@ -170,8 +196,7 @@ def drop_echoes(paragraphs: list[str], window: int = 3) -> list[str]:
         if 40 <= len(p) <= 400:
             lo, hi = max(0, i - window), min(len(paragraphs), i + window + 1)
             if any(
-                j != i and len(paragraphs[j]) > len(p) and _echoes(p, paragraphs[j])
-                for j in range(lo, hi)
+                j != i and len(paragraphs[j]) > len(p) and words.echoes(i, j) for j in range(lo, hi)
             ):
                 continue
         out.append(p)
