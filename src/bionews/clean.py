@@ -14,6 +14,7 @@ import re
 import unicodedata
 import warnings as pywarnings
 from collections import Counter
+from itertools import repeat
 
 from bs4 import BeautifulSoup, MarkupResemblesLocatorWarning, Tag, XMLParsedAsHTMLWarning
 
@@ -141,7 +142,8 @@ def guess_language(text: str) -> str | None:
     counts = Counter(words)
     votes: Counter[str] = Counter()
     for lang, stops in boilerplate.rules().stopwords.items():
-        votes[lang] = sum(counts[w] for w in stops)
+        # counts.get, not counts[w]: a Counter's missing-key path runs Python code.
+        votes[lang] = sum(map(counts.get, stops, repeat(0)))
     lang, best = votes.most_common(1)[0] if votes else ("en", 0)
     english = votes.get("en", 0)
     if best < max(2, len(words) * 0.05):

@@ -254,7 +254,10 @@ def _ancestors_match(el: Tag, chain: tuple[_Compound, ...]) -> bool:
     return i < 0
 
 
+@lru_cache(maxsize=64)
 def host_of(url: str | None) -> str | None:
+    """The lower-case host of ``url`` (a pure function of the string, so cached:
+    choosing a page's profile and site asks for the same URL's host a few times)."""
     if not url:
         return None
     try:
