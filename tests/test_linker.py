@@ -591,3 +591,25 @@ def test_company_plans_stay_open_with_another_drug_or_an_unnamed_one() -> None:
         _LEAD_DRUG_ARTICLE.format("Lanxi plans to start a Phase 3 trial of a rotavirus vaccine.")
     )
     assert d["velnotinib"].stages == ["phase_1_2"]
+
+
+def test_arms_of_the_trial_named_before_are_tested() -> None:
+    d = pipeline(
+        "Morvane Bio said its antibody dolvaritug extended survival in a Phase 3 trial. In the "
+        "MORA-2 study, 410 patients were randomized to dolvaritug alone, dolvaritug plus "
+        "kelbrolimab, or docetaxel."
+    )
+    assert d["dolvaritug"].stages == ["phase_3"]
+    assert d["kelbrolimab"].stages == ["phase_3"]
+    # The comparator arm, without the trial's drug, takes nothing.
+    assert d["docetaxel"].stages == []
+
+
+def test_regimens_without_a_trial_reference_are_not_arms() -> None:
+    # Negative: the next sentence does not refer to the trial.
+    d = pipeline(
+        "Morvane Bio said its antibody dolvaritug extended survival in a Phase 3 trial. In "
+        "practice, many patients received dolvaritug plus kelbrolimab."
+    )
+    assert d["dolvaritug"].stages == ["phase_3"]
+    assert d["kelbrolimab"].stages == []

@@ -258,6 +258,24 @@ _REGIMEN = re.compile(
     r"(?:[^\s,;.()]+\s+){0,3}$",
     re.IGNORECASE,
 )
+# "... in a Phase III trial. In the ABC-3 study, patients were randomized to X alone,
+# X plus Y, or chemotherapy": the sentence after a trial that refers back to it and
+# lists the regimens given. Each arm is a drug or drugs given together; the arms are
+# separated by commas, "or", "versus".
+_TRIAL_REFERENCE = re.compile(
+    r"\b(?:the|this|that|its)\s+(?:[\w-]+\s+){0,3}?(?:trials?|stud(?:y|ies)|cohorts?)\b",
+    re.IGNORECASE,
+)
+_ARM_PARTNER = re.compile(
+    r"^\s*(?:\+|/|&|plus|with|and|together\s+with|in\s+combination\s+with|combined\s+with)\s+"
+    r"(?:[\w/-]+(?:['’]s)?\s+){0,3}$",
+    re.IGNORECASE,
+)
+_ARM_SEPARATOR = re.compile(
+    r"^\s*(?:(?:alone|monotherapy|only)\s*)?(?:,\s*(?:or\s+)?|or\s+|versus\s+|vs\.?\s+|"
+    r"compared\s+(?:with|to)\s+)(?:[\w/-]+(?:['’]s)?\s+){0,3}$",
+    re.IGNORECASE,
+)
 # "a Phase II study that pairs the capsules with X": the first partner, named by
 # a description or a pronoun between the verb and "with".
 _COMBO_OBJECT = re.compile(
@@ -1159,7 +1177,45 @@ class Linker:
                 return []
             return [r for r in drug_refs if r.idx == owners[0]][:1]
 
-        links = [(sm, *drugs_for_stage(sm.start, sm.end)) for sm in stage_mentions]
+        stage_sents = {sent_of[unit(sm.start)] for sm in stage_mentions}
+
+        def trial_arms(sm: StageMention, linked: list[_Ref]) -> list[_Ref]:
+            """The drugs given with ``linked`` in the arms of the trial a stage heads,
+            as the next sentence lists them ("... in a Phase III trial. In the ABC-3
+            study, patients were randomized to X alone, X plus Y, or chemotherapy"):
+            Y is tested with X. An arm without a drug of the stage (a comparator)
+            takes nothing. The next sentence must refer to the trial, give the
+            regimens after a regimen verb and name no stage of its own."""
+            s = sent_of[unit(sm.start)] + 1
+            if (
+                sm.stage not in _PHASED
+                or not linked
+                or s >= len(sents)
+                or s in stage_sents
+                or not _TRIAL_AFTER.match(text[sm.end : sm.end + 40])
+            ):
+                return []
+            refs = in_sentence(s)
+            lo = sents[s][0]
+            k = next((k for k, r in enumerate(refs) if _REGIMEN.search(text[lo : r.start])), None)
+            if k is None or not _TRIAL_REFERENCE.search(text[lo : refs[k].start]):
+                return []
+            arms: list[list[_Ref]] = [[refs[k]]]
+            for prev, r in zip(refs[k:], refs[k + 1 :], strict=False):
+                gap = _LONE_BRACKETS.sub(" ", _PARENS.sub(" ", gap_text(prev.end, r.start)))
+                if _ARM_PARTNER.match(gap):
+                    arms[-1].append(r)
+                elif _ARM_SEPARATOR.match(gap):
+                    arms.append([r])
+                else:
+                    break
+            tested = {r.idx for r in linked}
+            return [r for arm in arms if tested & {r.idx for r in arm} for r in arm]
+
+        links = []
+        for sm in stage_mentions:
+            linked, weak = drugs_for_stage(sm.start, sm.end)
+            links.append((sm, linked + trial_arms(sm, linked), weak))
         stages_of = self._stages_of(links, len(drugs), unit)
         for sm, linked, _ in links:
             linked = [r for r in linked if sm.stage in stages_of[r.idx]]
