@@ -613,3 +613,26 @@ def test_regimens_without_a_trial_reference_are_not_arms() -> None:
     )
     assert d["dolvaritug"].stages == ["phase_3"]
     assert d["kelbrolimab"].stages == []
+
+
+def test_the_molecule_passes_over_an_imaging_agent_in_an_aside() -> None:
+    d = pipeline(
+        "Renhe Hospital gave the first dose of velnotinib in an investigator-initiated trial. "
+        "Each patient is imaged with gallium (68Ga) dorvatide, a PET tracer that was approved "
+        "in 2024. The molecule was developed by Sunvale Pharma. In studies in mice, it shrank "
+        "tumors."
+    )
+    assert d["velnotinib"].stages == ["preclinical", "clinical"]
+    assert d["velnotinib"].developer == "Sunvale Pharma"
+    assert d["gallium (68Ga) dorvatide"].stages == ["approved"]
+
+
+def test_the_molecule_after_a_tracer_named_as_subject_is_that_tracer() -> None:
+    # Negative: the tracer is the subject of its sentence, not a procedure's tool.
+    d = pipeline(
+        "Renhe Hospital gave the first dose of velnotinib in an investigator-initiated trial. "
+        "Gallium (68Ga) dorvatide, a PET tracer, was approved in 2024. The molecule was "
+        "developed by Sunvale Pharma. In studies in mice, it shrank tumors."
+    )
+    assert d["Gallium (68Ga) dorvatide"].stages == ["preclinical", "approved"]
+    assert d["velnotinib"].stages == ["clinical"]

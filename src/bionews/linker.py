@@ -437,6 +437,21 @@ def _reference_cue() -> re.Pattern[str]:
 
 
 @lru_cache(maxsize=1)
+def _procedure_agent_cue() -> re.Pattern[str]:
+    """Words right before a drug named as the tool of a procedure."""
+    from .drugs import patterns
+
+    return re.compile(patterns()["procedure_agent_before_regex"])
+
+
+def _procedure_agent(text: str, start: int) -> bool:
+    """Whether the drug mention starting at ``start`` names the tool of a procedure
+    in an aside ("every patient is scanned with X"), not a drug the article
+    reports on."""
+    return _procedure_agent_cue().search(text[max(0, start - 60) : start]) is not None
+
+
+@lru_cache(maxsize=1)
 def _form_description() -> _Gated:
     """ "the granules", "the oral liquid": a dosage form standing for the product.
 
@@ -807,9 +822,17 @@ class Linker:
             return [r for r in refs_of_sent[s] if lo <= r.start < hi]
 
         def last_ending_by(pos: int) -> _Ref | None:
-            """The last drug mention (in text order) that ends by ``pos``."""
-            k = _last_ending_by(drug_refs[: bisect_right(ref_starts, pos)], pos)
-            return drug_refs[k] if k >= 0 else None
+            """The last drug mention (in text order) that ends by ``pos``, passing over
+            a procedure's tool named in an aside ("Every patient is scanned with X
+            ... The molecule was developed by Y": the molecule is the drug named
+            before X)."""
+            refs = drug_refs[: bisect_right(ref_starts, pos)]
+            k = _last_ending_by(refs, pos)
+            if k >= 0 and _procedure_agent(text, refs[k].start):
+                prior = [r for r in refs[:k] if r.end <= pos and r.idx != refs[k].idx]
+                ok = [r for r in prior if not _procedure_agent(text, r.start)]
+                return ok[-1] if ok else refs[k]
+            return refs[k] if k >= 0 else None
 
         def sentence_first(u: int) -> int:
             return starts[units_of_sent[sent_of[u]][0]]
