@@ -636,3 +636,24 @@ def test_the_molecule_after_a_tracer_named_as_subject_is_that_tracer() -> None:
     )
     assert d["Gallium (68Ga) dorvatide"].stages == ["preclinical", "approved"]
     assert d["velnotinib"].stages == ["clinical"]
+
+
+def test_an_unnamed_rival_set_apart_by_one_or_only_takes_its_own_stage() -> None:
+    text = (
+        "Corvane Bio said velnotinib met its goal in a Phase 2 trial. velnotinib is taken once "
+        "a day. Doctors like velnotinib. The data beat what {} showed."
+    )
+    d = pipeline(text.format("the one JAK1 inhibitor already approved in Europe"))
+    assert d["velnotinib"].stages == ["phase_2"]
+    # Negative: a plain definite description of the drug is still the topic drug's.
+    d = pipeline(text.format("the drug, approved in Europe,"))
+    assert d["velnotinib"].stages == ["phase_2", "approved"]
+
+
+def test_a_new_drug_application_is_no_unnamed_product() -> None:
+    d = pipeline(
+        "Corvane Bio said velnotinib met its goal in a Phase 2 trial. velnotinib is taken once "
+        "a day. Doctors like velnotinib. Its partner Tarrow Pharma expects to file a new drug "
+        "application in 2028."
+    )
+    assert d["velnotinib"].stages == ["phase_2", "filed"]

@@ -166,7 +166,8 @@ _PLURAL_THINGS = _Gated(
         r"\b(?:drugs|candidates|products|projects|programs|programmes|pipelines|assets|"
         r"molecules|compounds|therapies|vaccines|medicines|treatments|initiatives|antibodies|"
         r"inhibitors|biosimilars|conjugates)\b|"
-        r"\b[Aa]n?\s+(?:new\s+|novel\s+)?(?:drug|vaccine|candidate|therapy|treatment|medicine)\b",
+        r"\b[Aa]n?\s+(?:new\s+|novel\s+)?(?:drug|vaccine|candidate|therapy|treatment|medicine)\b"
+        r"(?!\s+(?:applications?|submissions?|filings?|registrations?|licen[cs]es?)\b)",
     ),  # case-sensitive: "Medical Products Administration" is a name, not unnamed products
     (
         *("drug", "candidate", "product", "project", "program", "pipeline", "asset"),
@@ -178,11 +179,17 @@ _PLURAL_THINGS = _Gated(
 # A sentence with its own unnamed subject ("A recombinant RSV vaccine began a
 # Phase I trial", "The firm's first product, an mRNA vaccine, was authorised"):
 # its stage is that product's, not the drug of the sentence before.
+#
+# "the one TYK2 inhibitor already approved", "the only other PD-1 antibody on the
+# market": a rival set apart by "one", "only", "other" is unnamed too. A product
+# noun that only qualifies a regulatory noun ("a new drug application") is none.
 _UNNAMED_SUBJECT = _Gated(
     re.compile(
-        r"\b(?:an?|another)\s+(?:(?!(?:to|of|for|from|with|by|at|on|in|the|and)\b)[\w/-]+\s+){0,7}?"
+        r"(?:\b(?:an?|another)|\bthe\s+(?:one|only|sole|other|rival|competing))\s+"
+        r"(?:(?!(?:to|of|for|from|with|by|at|on|in|the|and)\b)[\w/-]+\s+){0,7}?"
         r"(?:vaccine|drug|therapy|candidate|product|"
-        r"antibody|medicine|treatment|inhibitor|molecule|asset|compound|conjugate|biosimilar)s?\b",
+        r"antibody|medicine|treatment|inhibitor|molecule|asset|compound|conjugate|biosimilar)s?\b"
+        r"(?!\s+(?:applications?|submissions?|filings?|registrations?|licen[cs]es?)\b)",
         re.IGNORECASE,
     ),
     (
