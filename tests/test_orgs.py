@@ -982,3 +982,25 @@ def test_sector_words_are_kept_when_the_name_has_no_word_of_its_own(nlp: Languag
     # "Cell Therapy" is all the name has besides its place: no "Shanghai" short form.
     text = "Shanghai Cell Therapy Group opened a plant in Shanghai last year."
     assert found(nlp, text) == ["Shanghai Cell Therapy Group"]
+
+
+def test_own_country_after_a_known_regulator_is_not_part_of_its_name(nlp: Language) -> None:
+    for text in (
+        "Telvora won approval from the National Medical Products Administration of China.",
+        "Telvora won approval from the National Medical Products Administration of the "
+        "People's Republic of China.",
+        "Telvora is under review at the Pharmaceuticals and Medical Devices Agency of Japan.",
+    ):
+        names = found(nlp, text)
+        assert any(n.endswith(("Administration", "Agency")) for n in names), (text, names)
+        assert not any(" of China" in n or " of Japan" in n for n in names), (text, names)
+
+
+def test_other_country_or_unknown_body_keeps_its_complement(nlp: Language) -> None:
+    # Negatives: another country's ministry, and a body the gazetteer does not know.
+    assert "Ministry of Commerce of India" in found(
+        nlp, "The Ministry of Commerce of India issued the rules."
+    )
+    assert "University of Science and Technology of China" in found(
+        nlp, "Researchers at the University of Science and Technology of China led the work."
+    )

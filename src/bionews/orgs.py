@@ -77,6 +77,10 @@ class GazEntry:
     aliases: tuple[str, ...]
     kind: str
     media: bool
+    # A national body whose name does not say its country: the lower-case forms of
+    # that country, which an "of" complement after the full name only repeats
+    # ("National Medical Products Administration of China").
+    country: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -174,7 +178,13 @@ def load_data() -> OrgData:
         if line.strip():
             d = json.loads(line)
             gaz.append(
-                GazEntry(d["name"], tuple(d.get("aliases", ())), d["kind"], d.get("media", False))
+                GazEntry(
+                    d["name"],
+                    tuple(d.get("aliases", ())),
+                    d["kind"],
+                    d.get("media", False),
+                    tuple(c.lower() for c in d.get("country", ())),
+                )
             )
     index: dict[str, int] = {}
     for i, e in enumerate(gaz):
@@ -1142,6 +1152,8 @@ def _pattern_cands(x: _Doc, runs: list[list[int]]) -> list[Cand]:
         end = run[last] + 1
         full_run = last == len(run) - 1
         of_end, parent = _of_chain(x, end, runs_by_start) if full_run else (end, False)
+        if of_end > end and not parent and _own_country(x, run[0], end, of_end):
+            of_end = end  # "National Medical Products Administration" + "of China"
         has_of = of_end > end
         # Past the head the run may hold a suffix the tokenizer split ("S.p" "." "A.").
         legal_end = _legal_extend(x, of_end)
@@ -1157,6 +1169,19 @@ def _pattern_cands(x: _Doc, runs: list[list[int]]) -> list[Cand]:
             continue
         out.append(Cand(run[0], legal_end, kind))
     return out
+
+
+def _own_country(x: _Doc, start: int, end: int, of_end: int) -> bool:
+    """Whether the "of" complement ``x[end:of_end]`` after a known national body's
+    full name ``x[start:end]`` only names that body's own country: "National
+    Medical Products Administration of (the People's Republic of) China" is the
+    NMPA. Only bodies the gazetteer gives a country are cut."""
+    d = x.d
+    g = d.gaz_index.get(_org_key(x.span_text(start, end)))
+    if g is None or not d.gazetteer[g].country:
+        return False
+    complement = " ".join(x.span_text(end + 1, of_end).lower().split())
+    return complement.removeprefix("the ") in d.gazetteer[g].country
 
 
 def _function_unit(x: _Doc, run: list[int], head: int) -> int | None:
