@@ -1004,3 +1004,11 @@ def test_other_country_or_unknown_body_keeps_its_complement(nlp: Language) -> No
     assert "University of Science and Technology of China" in found(
         nlp, "Researchers at the University of Science and Technology of China led the work."
     )
+
+
+def test_a_bracketed_seat_inside_a_legal_name_is_part_of_it(nlp: Language) -> None:
+    assert "Lanmei (Hangzhou) Pharmaceutical Co., Ltd." in found(
+        nlp, "The tablets are made by Lanmei (Hangzhou) Pharmaceutical Co., Ltd. in May."
+    )
+    # Negative: a bracketed place before a word that names nothing.
+    assert found(nlp, "Sites in Beijing (China) Tuesday opened.") == []

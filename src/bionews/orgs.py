@@ -701,6 +701,20 @@ def _atomic_runs(x: _Doc) -> list[list[int]]:
             cur.append(i)  # "Lanxin mRNA Biotechnology": a technology word inside a name
             i += 1
             continue
+        if (
+            text == "("
+            and i + 3 < n
+            and raw[i + 2] == ")"
+            and names[i + 3]
+            and raw[i + 1].lower() in d.places
+            and ws[i - 1]
+            and ws[i + 2]
+        ):
+            # "Lanmei (Hangzhou) Pharmaceutical Co., Ltd.": the seat of a
+            # company in brackets inside its legal name.
+            cur.extend([i, i + 1, i + 2])
+            i += 3
+            continue
         if text in _POSSESSIVE and texts[i - 1] in d.possessive_names:
             cur.append(i)  # "People's Hospital", "Women's and Children's"
             i += 1
