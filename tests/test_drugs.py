@@ -1266,3 +1266,20 @@ def test_radionuclide_code_merges_with_the_bare_code(nlp: Language) -> None:
 )
 def test_adc_payload_words_join_the_antibody(nlp: Language, text: str, expected: list[str]) -> None:
     assert spans(nlp, text) == expected
+
+
+def test_lettered_code_series_shares_its_prefix(nlp: Language) -> None:
+    # "RB-K415" is a drug (a candidate); "RB-MA22" is a short code of the same
+    # lettered series, introduced in words no rule knows.
+    text = (
+        "Its candidate RB-K415 is in a Phase 2 trial, and the plasma-derived "
+        "fibrinogen RB-MA22 has entered Phase 1."
+    )
+    assert {"RB-K415", "RB-MA22"} <= set(spans(nlp, text))
+
+
+def test_lettered_short_code_without_a_series_is_no_drug(nlp: Language) -> None:
+    # A digit series ("ZT-0419902") does not make a lettered look-alike a drug.
+    text = "The candidate ZT-0419902 is in a Phase 2 trial in tumours that carry ZT-K2."
+    found = spans(nlp, text)
+    assert "ZT-0419902" in found and "ZT-K2" not in found

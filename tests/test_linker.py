@@ -657,3 +657,24 @@ def test_a_new_drug_application_is_no_unnamed_product() -> None:
         "application in 2028."
     )
     assert d["velnotinib"].stages == ["phase_2", "filed"]
+
+
+def test_described_names_in_a_list_share_the_stage() -> None:
+    d = link(
+        "The firm's next candidates, QV-2310, an oral inhibitor designed to overcome a "
+        "resistance mutation, and QV-5521, a bispecific antibody, have entered Phase I trials."
+    )
+    assert d["QV-2310"].stages == ["phase_1"]
+    assert d["QV-5521"].stages == ["phase_1"]
+    d = link(
+        "Its subcutaneous immunoglobulin RX-4410 and a long-acting recombinant factor IX, "
+        "RX-4902, have both entered Phase II trials."
+    )
+    assert d["RX-4410"].stages == ["phase_2"]
+    assert d["RX-4902"].stages == ["phase_2"]
+
+
+def test_description_that_opens_a_clause_ends_the_list() -> None:
+    d = link("QV-2310, a pill which was approved in 2021, and QV-5521 have entered Phase I trials.")
+    assert d["QV-2310"].stages != ["phase_1"]
+    assert d["QV-5521"].stages == ["phase_1"]

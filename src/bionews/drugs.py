@@ -881,6 +881,8 @@ class _Table(TokenTable):
 _ISOTOPE = re.compile(r"^\d{1,3}m?[A-Z][a-z]?$")  # "177Lu", "99mTc", "18F"
 _YEAR_TAIL = re.compile(r"^[A-Za-z]+(\d{4})$")
 _CODE_PREFIX = re.compile(r"^([A-Za-z]{2,})-?\d")
+# A series lettered after the hyphen: "TX-F801", "TX-IG10" ("TX-" and a letter code).
+_LETTERED_PREFIX = re.compile(r"^([A-Za-z]{2,})-[A-Za-z]{1,3}\d")
 # Two or three lower-case letters glued to a code's last digit: "XY-0420iv".
 _LOWER_TAIL = re.compile(r"\d([a-z]{2,3})$")
 _CODE_BEFORE = re.compile(r"[\w./:@-]")  # what may not stand right before a code
@@ -893,10 +895,14 @@ def _year_shaped(code: str) -> bool:
 
 
 def _code_prefix(code: str) -> str:
-    """The letter prefix of a code ("SLV" of "SLV-41" and of "SLV-88"), upper case; ""
-    when the code has no prefix of two or more letters right before its number."""
+    """The letter prefix of a code ("SLV" of "SLV-41" and of "SLV-88"), upper case;
+    for a series lettered after its hyphen, that prefix and "-*" ("TX-*" of "TX-F801"
+    and of "TX-IG10"); "" when the code has no prefix of two or more letters."""
     m = _CODE_PREFIX.match(code)
-    return m.group(1).upper() if m else ""
+    if m:
+        return m.group(1).upper()
+    m = _LETTERED_PREFIX.match(code)
+    return m.group(1).upper() + "-*" if m else ""
 
 
 def _offsets(items: Iterable[Any] | None) -> list[tuple[int, int]]:

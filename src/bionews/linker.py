@@ -102,7 +102,12 @@ class _Gated:
 _ENUM_GAP = re.compile(
     r"^\s*(?:(?:from|by)\s+ORG\s*,?\s*)?(?:(?:for|in|against|to treat)\s+[^,;]{1,40}?)?\s*"
     r"(?:/|\+|&|,|(?:,\s*)?(?:and|or|as well as|plus|combined with|in combination with|together with|with)\b)"
-    r"\s*(?:[\w/-]+(?:['’]s)?\s+){0,3}$|^[\s/+&]*$",
+    r"\s*(?:[\w/-]+(?:['’]s)?\s+){0,3}$|^[\s/+&]*$|"
+    # A description set off by commas beside one name of the list: "X, an EGFR
+    # inhibitor built to overcome a resistance mutation, and Y", "X and a
+    # long-acting factor IX, Y, have both entered ...".
+    r"^\s*,\s*(?:an?|the)\s+[^,;:()]{1,80},\s*(?:and|or)\s*$|"
+    r"^\s*,?\s*(?:and|or)\s+(?:an?|the)\s+[^,;:()]{1,80},\s*$",
     re.IGNORECASE,
 )
 _CLAUSE_BREAK = re.compile(
