@@ -1283,3 +1283,14 @@ def test_lettered_short_code_without_a_series_is_no_drug(nlp: Language) -> None:
     text = "The candidate ZT-0419902 is in a Phase 2 trial in tumours that carry ZT-K2."
     found = spans(nlp, text)
     assert "ZT-0419902" in found and "ZT-K2" not in found
+
+
+def test_title_case_description_before_a_trial_code_is_cut(nlp: Language) -> None:
+    text = "Vantor Bio Starts Phase 1 Trial of Oral TYK2 Inhibitor VTB-2208 in Psoriasis"
+    found = spans(nlp, text)
+    assert "VTB-2208" in found
+    assert not any("Inhibitor" in f for f in found)
+    # A name with no class noun before its code stays whole.
+    assert spans(nlp, "a trial of Folate Binding Protein-E39 in breast cancer") == [
+        "Folate Binding Protein-E39"
+    ]

@@ -2198,6 +2198,15 @@ class DrugFinder:
                 or after in {"'s", "’s"} | self.disease_words
             ):
                 continue
+            # "a Trial of Oral NLRP3 Inhibitor LXT-0457": a Title-case description
+            # (route, target, class noun) before a code is not part of its name.
+            heads = [k for k in range(s, e - 1) if doc.lower[k] in self.code_intro]
+            if heads and any(c.isdigit() for c in run[-1].text):
+                s = heads[-1] + 1
+                run = doc[s:e]
+                if len(run) == 1:
+                    out.append(_Cand(s, e, "camel", _PRIO["camel"]))
+                    continue
             camel = len(run) == 1 and bool(_CAMEL.match(doc.span_text(s, e)))
             coded = len(run) >= 2 and any(c.isdigit() for c in run[-1].text)
             if (camel or coded) and not self._before_company_word(doc, e):
