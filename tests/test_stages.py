@@ -693,3 +693,23 @@ def test_end_of_phase_meeting_is_no_stage() -> None:
     assert stages("Hanlu Bio held an End-of-Phase-2 meeting with the FDA in May.") == []
     # Negative: a drug reaching the end of its Phase 2 trial is still in Phase 2.
     assert stages("Velnotinib reached the end of its Phase 2 trial in May.") == ["phase_2"]
+
+
+def test_tentative_approval_is_a_filing() -> None:
+    assert stages("The FDA granted tentative approval to the ANDA for Morvatan Tablets.") == [
+        "filed"
+    ]
+    assert stages("Regulators tentatively approved the generic drug from Lintor Pharma.") == [
+        "filed"
+    ]
+    # A final approval stays an approval.
+    assert stages("The FDA granted final approval to the ANDA for Morvatan Tablets.") == [
+        "approved"
+    ]
+
+
+def test_submitting_a_dossier_is_a_filing() -> None:
+    text = "The partner will submit a registration dossier for the vaccine to the drug regulator."
+    assert stages(text) == ["filed"]
+    # A dossier that is only read is no filing.
+    assert stages("Regulators will review the vaccine dossier next year.") == []
