@@ -1294,3 +1294,15 @@ def test_title_case_description_before_a_trial_code_is_cut(nlp: Language) -> Non
     assert spans(nlp, "a trial of Folate Binding Protein-E39 in breast cancer") == [
         "Folate Binding Protein-E39"
     ]
+
+
+def test_modified_release_form_merges_with_the_bare_inn(nlp: Language) -> None:
+    text = (
+        "The FDA approved Dolvaprazole Delayed-Release Capsules. Sales of dolvaprazole "
+        "reached $90 million."
+    )
+    (d,) = merged(nlp, text)
+    assert d.name == "Dolvaprazole Delayed-Release Capsules"
+    assert "dolvaprazole" in [a.lower() for a in d.aliases]
+    # A release word that is no dosage form does not merge two products.
+    assert D.drug_key("Dolvaprazole Delayed-Release Capsules") != D.drug_key("Dolvaprazole Delayed")

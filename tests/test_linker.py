@@ -678,3 +678,21 @@ def test_description_that_opens_a_clause_ends_the_list() -> None:
     d = link("QV-2310, a pill which was approved in 2021, and QV-5521 have entered Phase I trials.")
     assert d["QV-2310"].stages != ["phase_1"]
     assert d["QV-5521"].stages == ["phase_1"]
+
+
+def test_approved_products_listed_after_a_copula() -> None:
+    d = link(
+        "The FDA approved two generic drugs from Lintor Pharma. The approved products are "
+        "Dolvaprazole Delayed-Release Capsules, 20 mg and 40 mg, a proton pump inhibitor "
+        "used for heartburn, and Morvasartan Tablets, 80 mg, an angiotensin receptor blocker."
+    )
+    assert d["Dolvaprazole Delayed-Release Capsules"].stages == ["approved"]
+    assert d["Morvasartan Tablets"].stages == ["approved"]
+
+
+def test_unnamed_plural_stage_without_copula_names_nobody() -> None:
+    # "approved products" followed by a new clause names no drug of the list.
+    d = link(
+        "Lintor Pharma has 11 approved products, and Morvasartan Tablets entered a Phase 1 trial."
+    )
+    assert d["Morvasartan Tablets"].stages == ["phase_1"]

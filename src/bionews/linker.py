@@ -106,7 +106,8 @@ _ENUM_GAP = re.compile(
     # A description set off by commas beside one name of the list: "X, an EGFR
     # inhibitor built to overcome a resistance mutation, and Y", "X and a
     # long-acting factor IX, Y, have both entered ...".
-    r"^\s*,\s*(?:an?|the)\s+[^,;:()]{1,80},\s*(?:and|or)\s*$|"
+    r"^\s*(?:(?:,|\band\b|\bor\b)\s*\d[\d.]*\s*(?:mg|mcg|µg|g|ml|IU|units?)\b\s*)*"
+    r",\s*(?:an?|the)\s+[^,;:()]{1,80},\s*(?:and|or)\s*$|"
     r"^\s*,?\s*(?:and|or)\s+(?:an?|the)\s+[^,;:()]{1,80},\s*$",
     re.IGNORECASE,
 )
@@ -205,6 +206,7 @@ _UNNAMED_SUBJECT = _Gated(
 # The rest of a clause from an unnamed product to a stage in its relative clause:
 # "a polio vaccine| , which is in a |Phase III trial".
 _RELATIVE_REST = re.compile(r"^\s*,?\s*(?:which|that)\s+(?:[^\s,;:()]+\s+){0,6}$", re.IGNORECASE)
+_PLURAL_COPULA = re.compile(r"\s*(?:(?:are|were|include|included)\b\s*:?)?", re.IGNORECASE)
 _SHORT_PREDICATE = re.compile(r"^\s+(?:[^\s,;:()]+\s+){0,3}$")
 _MODIFIES_PLURAL = re.compile(
     r"^[\s-]*(?:(?!(?:for|of|to|in|on|at|by|with|from)\b)[\w-]+\s+){0,3}?(?:drugs|candidates|products|projects|programs|programmes|"
@@ -1088,7 +1090,10 @@ class Linker:
                 # "preclinical candidates HDP-102 and HDP-104" names them; "11
                 # preclinical drug candidates" does not.
                 refs = refs_by_unit.get(u, [])
-                named = [k for k, r in enumerate(refs) if 0 <= r.start - (end + plural.end()) <= 3]
+                # "The approved products are X and Y": a copula may come between.
+                head = end + plural.end()
+                head += _PLURAL_COPULA.match(text, head).end() - head  # type: ignore[union-attr]
+                named = [k for k, r in enumerate(refs) if 0 <= r.start - head <= 3]
                 return (enumeration(refs, named[0], +1) if named else []), False
             s = sent_of[u]
             # The stage's clause first, then its whole sentence.
