@@ -713,3 +713,14 @@ def test_submitting_a_dossier_is_a_filing() -> None:
     assert stages(text) == ["filed"]
     # A dossier that is only read is no filing.
     assert stages("Regulators will review the vaccine dossier next year.") == []
+
+
+def test_negated_clinical_trials_are_no_stage() -> None:
+    text = (
+        "Products in this class do not need to go through clinical trials before they "
+        "reach the market, the drug regulator said."
+    )
+    assert "clinical" not in stages(text)
+    assert "clinical" not in stages("The granules were approved without clinical trials.")
+    # A trial that is run stays one.
+    assert stages("The company will run clinical trials of the granules next year.") == ["clinical"]
