@@ -1012,3 +1012,68 @@ def test_a_bracketed_seat_inside_a_legal_name_is_part_of_it(nlp: Language) -> No
     )
     # Negative: a bracketed place before a word that names nothing.
     assert found(nlp, "Sites in Beijing (China) Tuesday opened.") == []
+
+
+@pytest.mark.parametrize(
+    ("text", "name"),
+    [
+        (
+            "The shots will be filled by PT Sinar Vaksin Nusantara Tbk in Surabaya.",
+            "PT Sinar Vaksin Nusantara Tbk",
+        ),
+        ("Distribution goes to Meranti Ubat Sdn Bhd from next year.", "Meranti Ubat Sdn Bhd"),
+        (
+            "The study is sponsored by Quorvel Bio (Australia) Pty Ltd, a unit of Quorvel.",
+            "Quorvel Bio (Australia) Pty Ltd",
+        ),
+        ("Sales are run by Tenbrook Pharma USA, Inc., based in Ohio.", "Tenbrook Pharma USA, Inc."),
+        ("Sales are run by Tenbrook Pharma Europe GmbH in Munich.", "Tenbrook Pharma Europe GmbH"),
+    ],
+)
+def test_foreign_legal_forms_and_a_market_before_the_suffix(
+    nlp: Language, text: str, name: str
+) -> None:
+    assert name in found(nlp, text)
+
+
+def test_a_market_word_without_a_suffix_stays_out_of_the_name(nlp: Language) -> None:
+    # Negative: no legal suffix closes the region, so it is no part of the name.
+    assert found(nlp, "Tenbrook Pharma USA sales rose in May.") == ["Tenbrook Pharma"]
+
+
+def test_a_market_subsidiary_is_not_its_parent(nlp: Language) -> None:
+    text = (
+        'Wuhan Quorvel Biosciences Co., Ltd. ("Quorvel") said its subsidiary Quorvel '
+        "Biosciences (Australia) Pty Ltd will run the trial. Quorvel Biosciences was founded "
+        "in 2015."
+    )
+    orgs = {o.name: o.aliases for o in merged(nlp, text)}
+    assert orgs == {
+        "Wuhan Quorvel Biosciences Co., Ltd.": ["Quorvel", "Quorvel Biosciences"],
+        "Quorvel Biosciences (Australia) Pty Ltd": [],
+    }
+
+
+def test_a_seat_in_brackets_keeps_its_short_form(nlp: Language) -> None:
+    # Negative: a city seat is no market; with no other company of those words the
+    # short form is the subsidiary's own.
+    text = (
+        "The plant belongs to Sarnel Biologics (Changzhou) Co., Ltd. Sarnel Biologics "
+        "expects output in May."
+    )
+    orgs = merged(nlp, text)
+    assert [(o.name, o.aliases) for o in orgs] == [
+        ("Sarnel Biologics (Changzhou) Co., Ltd.", ["Sarnel Biologics"])
+    ]
+
+
+def test_a_quoted_short_form_after_a_name_is_its_alias(nlp: Language) -> None:
+    text = (
+        'Hubei Tenzhou Pharmaceutical Co., Ltd. ("Tenzhou Pharma" or the "Company") said '
+        "its unit Tenzhou Pharma USA, Inc. won approval. Tenzhou Pharma expects sales in 2027."
+    )
+    orgs = {o.name: o.aliases for o in merged(nlp, text)}
+    assert orgs == {
+        "Hubei Tenzhou Pharmaceutical Co., Ltd.": ["Tenzhou Pharma"],
+        "Tenzhou Pharma USA, Inc.": [],
+    }

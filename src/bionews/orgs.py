@@ -103,6 +103,7 @@ class OrgData:
     generic: frozenset[str]
     places: frozenset[str]
     regions: tuple[tuple[str, ...], ...]
+    market_re: re.Pattern[str]  # a subsidiary's market closing a name (lower case, no suffix)
     and_joinable: frozenset[str]
     twin_heads: frozenset[str]
     unit_heads: frozenset[str]
@@ -207,6 +208,11 @@ def load_data() -> OrgData:
         generic=_low(p["generic_words"]),
         places=_low(p["places"]),
         regions=tuple(tuple(r.split()) for r in p["region_suffixes"]),
+        market_re=re.compile(
+            r"(?:\(\s*|\s)(?:"
+            + "|".join(re.escape(m.lower()) for m in p["subsidiary_markets"])
+            + r")\s*\)?\s*,?$"
+        ),
         and_joinable=_low(p["and_joinable"]),
         twin_heads=_low(p["twin_institution_heads"]),
         unit_heads=_low(p["company_unit_heads"]),
@@ -1165,6 +1171,10 @@ def _pattern_cands(x: _Doc, runs: list[list[int]]) -> list[Cand]:
             continue
         end = run[last] + 1
         full_run = last == len(run) - 1
+        if not full_run and _region_before_suffix(x, run, last):
+            # "Kangyuan Pharma USA, Inc.": the market a subsidiary serves,
+            # between its name and its legal suffix, is part of the name.
+            end, full_run = run[-1] + 1, True
         of_end, parent = _of_chain(x, end, runs_by_start) if full_run else (end, False)
         if of_end > end and not parent and _own_country(x, run[0], end, of_end):
             of_end = end  # "National Medical Products Administration" + "of China"
@@ -1183,6 +1193,18 @@ def _pattern_cands(x: _Doc, runs: list[list[int]]) -> list[Cand]:
             continue
         out.append(Cand(run[0], legal_end, kind))
     return out
+
+
+def _region_before_suffix(x: _Doc, run: list[int], last: int) -> bool:
+    """Whether the words of ``run`` after its head ``run[last]`` are a region
+    ("USA", "Asia Pacific", "International") that a legal suffix closes:
+    "Kangyuan Pharma USA, Inc.", "Corvel Biologics Europe GmbH"."""
+    raw = x.raw
+    rest = tuple(raw[k] for k in run[last + 1 :])
+    if rest not in x.d.regions or run[-1] - run[last] != len(rest):
+        return False
+    m = x.d.legal_re.match(x.text, x.end_char(run[-1] + 1))
+    return m is not None and m.end() > m.start()
 
 
 def _own_country(x: _Doc, start: int, end: int, of_end: int) -> bool:
@@ -2227,6 +2249,18 @@ def _joins(a: list[str], b: list[str], d: OrgData) -> int:
     return 0
 
 
+@lru_cache(maxsize=WORD_MEMO_SIZE)
+def _market_form(name: str) -> tuple[bool, bool]:
+    """Whether ``name`` ends in a legal suffix, and whether a subsidiary's market
+    closes it before that suffix ("Kexin Pharma (Hong Kong) Limited", "Kangyuan
+    Pharma USA, Inc.")."""
+    s = _WS.sub(" ", unicodedata.normalize("NFKC", name).lower()).strip()
+    m = _LEGAL_TAIL.search(s)
+    if m is None or m.start() == 0:
+        return False, False
+    return True, load_data().market_re.search(s, 0, m.start()) is not None
+
+
 def _spells(acronym: str, name: str) -> bool:
     """Whether ``acronym``'s letters are, in order, initials of ``name``'s words
     ("FDA" in "United States Food and Drug Administration")."""
@@ -2254,6 +2288,35 @@ def _defined_acronyms(spans: list[Span], texts: list[str]) -> list[tuple[int, in
         acr = texts[i + 1]
         closed = b.end < len(doc) and doc[b.end].text == ")"
         if closed and _ALLCAPS.match(acr) and _spells(acr, texts[i]):
+            out.append((i, i + 1))
+    return out
+
+
+_OPEN_QUOTES = frozenset({'"', "“", "'", "‘"})
+_CLOSE_QUOTES = frozenset({'"', "”", "'", "’"})
+
+
+def _defined_short_forms(spans: list[Span], keys: list[str]) -> list[tuple[int, int]]:
+    """Pairs (name, short form) where the short form is defined in quotes in brackets
+    right after the name: 'Zhejiang Xianju Kangyuan Pharmaceutical Co., Ltd.
+    ("Kangyuan Pharma" or the "Company")'. The short form shares a word's opening
+    with the name ("Pharma" of "Pharmaceutical"), so a quoted role ("the Company")
+    or another company named there is none."""
+    out = []
+    for i in range(len(spans) - 1):
+        a, b = spans[i], spans[i + 1]
+        doc = a.doc
+        if (
+            b.start != a.end + 2
+            or doc[a.end].text != "("
+            or doc[a.end + 1].text not in _OPEN_QUOTES
+            or b.end >= len(doc)
+            or doc[b.end].text not in _CLOSE_QUOTES
+        ):
+            continue
+        long_words = _words(keys[i])
+        short_words = [w for w in _words(keys[i + 1]) if len(w) > 3]
+        if short_words and all(any(w.startswith(s) for w in long_words) for s in short_words):
             out.append((i, i + 1))
     return out
 
@@ -2314,7 +2377,7 @@ def merge_organisations(spans: list[Span]) -> list[Organisation]:
             if j is not None:
                 union(i, j)
 
-    for i, j in _defined_acronyms(spans, texts_of):
+    for i, j in (*_defined_acronyms(spans, texts_of), *_defined_short_forms(spans, keys)):
         if gaz_of[i] is None or gaz_of[j] is None or gaz_of[i] == gaz_of[j]:
             union(i, j)
 
@@ -2337,12 +2400,18 @@ def merge_organisations(spans: list[Span]) -> list[Organisation]:
     # Each rep's root, read again only after a union: no pair test below
     # changes the groups, so a's root and longest member hold over its pairs.
     key_len = [len(k) for k in keys]
+    # A subsidiary named for its market ("Lingxi Therapeutics (Australia) Pty
+    # Ltd") is not its parent, whose words it shares once places are stripped:
+    # it never joins a full legal name without that market, and a bare form
+    # ("Lingxi Therapeutics") joins it only when no other name takes that form.
+    forms = [_market_form(t) for t in texts_of]
     roots = [find(b) for b in reps]
     for a in reps:
-        best, best_score = None, 0
+        best, best_score = None, 0.0
         ra = find(a)
         ga, la = gaz_of[a], longest[ra]
         a_len, a_words = key_len[la], words[la]
+        a_suffixed, a_market = forms[la]
         for b, rb in zip(reps, roots, strict=True):
             if rb == ra:  # b is a, or already in a's group
                 continue
@@ -2352,7 +2421,12 @@ def merge_organisations(spans: list[Span]) -> list[Organisation]:
             lb = longest[rb]
             if a_len > key_len[lb]:
                 continue
-            score = _joins(a_words, words[lb], d)
+            score: float = _joins(a_words, words[lb], d)
+            b_suffixed, b_market = forms[lb]
+            if score and a_market != b_market:
+                if b_suffixed if a_market else a_suffixed:
+                    continue
+                score -= 0.5
             if score > best_score:
                 best, best_score = b, score
         if best is not None:
