@@ -1077,3 +1077,32 @@ def test_a_quoted_short_form_after_a_name_is_its_alias(nlp: Language) -> None:
         "Hubei Tenzhou Pharmaceutical Co., Ltd.": ["Tenzhou Pharma"],
         "Tenzhou Pharma USA, Inc.": [],
     }
+
+
+@pytest.mark.parametrize(
+    ("text", "name", "kind"),
+    [
+        (
+            "The Wuxi Intermediate People's Court accepted the filing.",
+            "Wuxi Intermediate People's Court",
+            "government",
+        ),
+        ("The Supreme People's Court upheld the ruling.", "Supreme People's Court", "government"),
+        ("The Court of Appeal dismissed the claim.", "Court of Appeal", "government"),
+        (
+            "The court named Hunan Zhenglan Law Firm as administrator.",
+            "Hunan Zhenglan Law Firm",
+            "company",
+        ),
+    ],
+)
+def test_courts_and_law_firms_are_organisations(
+    nlp: Language, text: str, name: str, kind: str
+) -> None:
+    assert [(o.name, o.kind) for o in merged(nlp, text)] == [(name, kind)]
+
+
+def test_a_bare_court_or_firm_is_no_organisation(nlp: Language) -> None:
+    # Negatives: no word of its own before the head.
+    assert found(nlp, "The Court said the Firm must pay.") == []
+    assert found(nlp, "Chinese Law Firm Wins Patent Case") == []
