@@ -1106,3 +1106,17 @@ def test_a_bare_court_or_firm_is_no_organisation(nlp: Language) -> None:
     # Negatives: no word of its own before the head.
     assert found(nlp, "The Court said the Firm must pay.") == []
     assert found(nlp, "Chinese Law Firm Wins Patent Case") == []
+
+
+def test_a_department_named_by_its_portfolio_is_an_organisation(nlp: Language) -> None:
+    text = "The tablets were registered this month, the Department of Health said on Monday."
+    assert [(o.name, o.kind) for o in merged(nlp, text)] == [("Department of Health", "government")]
+    # Negative: a department named by a discipline is a unit of something else.
+    assert found(nlp, "She heads the Department of Oncology at the clinic.") == []
+
+
+def test_a_title_with_its_own_of_opens_an_institution_name(nlp: Language) -> None:
+    text = "Patients were treated at Queen Alma Hospital and Princess of Tarsen Hospital."
+    assert found(nlp, text) == ["Queen Alma Hospital", "Princess of Tarsen Hospital"]
+    # Negative: no institution head after the "of": a person's title, no name.
+    assert found(nlp, "The Duke of Tarsen opened the new wing on Monday.") == []

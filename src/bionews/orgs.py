@@ -135,6 +135,9 @@ class OrgData:
     place_adjectives: frozenset[str]
     sub_unit_heads: frozenset[str]
     parent_heads: frozenset[str]
+    portfolio_heads: frozenset[str]
+    of_openers: frozenset[str]
+    portfolios: frozenset[str]
     connectors: frozenset[str]
     heading_cues: frozenset[str]
     heading_phrases: dict[str, tuple[tuple[str, ...], ...]]  # first word -> phrases, longest first
@@ -248,6 +251,9 @@ def load_data() -> OrgData:
         place_adjectives=_low(p["place_adjectives"]),
         sub_unit_heads=_low(p["sub_unit_heads"]),
         parent_heads=_low(p["parent_heads"]),
+        portfolio_heads=_low(p["portfolio_heads"]),
+        of_openers=frozenset(p["of_name_openers"]),
+        portfolios=_low(p["government_portfolios"]),
         connectors=frozenset(p["complement_connectors"]),
         heading_cues=frozenset(p["heading_cues"]),
         heading_phrases=_phrases_by_first(p["heading_phrases"]),
@@ -904,6 +910,34 @@ def _join_and(x: _Doc, runs: list[list[int]]) -> list[list[int]]:
     return out
 
 
+def _join_of_title(x: _Doc, runs: list[list[int]]) -> list[list[int]]:
+    """Join "Prince" "of" "Wales Hospital": a title that opens an institution's name
+    with its own "of" (data ``of_name_openers``), when the run after the "of" ends
+    in an institution head. "the Prince of Wales opened it" stays no name."""
+    d, raw, n = x.d, x.raw, x.n
+    out: list[list[int]] = []
+    i = 0
+    while i < len(runs):
+        run = runs[i]
+        k = run[-1]
+        if (
+            len(run) == 1
+            and raw[k] in d.of_openers
+            and i + 1 < len(runs)
+            and k + 2 < n
+            and raw[k + 1] == "of"
+            and runs[i + 1][0] == k + 2
+            and raw[runs[i + 1][-1]].lower() in d.institution
+            and x.is_head(runs[i + 1][-1])
+        ):
+            out.append([k, k + 1, *runs[i + 1]])
+            i += 2
+            continue
+        out.append(run)
+        i += 1
+    return out
+
+
 def _twin_head(x: _Doc, prev: list[int], run: list[int]) -> int:
     """How many words of ``run`` after "and"/"&" join a second institution head to
     ``prev``, a name ending in one (0: none). "Cancer Institute and Hospital",
@@ -1179,6 +1213,8 @@ def _pattern_cands(x: _Doc, runs: list[list[int]]) -> list[Cand]:
         if of_end > end and not parent and _own_country(x, run[0], end, of_end):
             of_end = end  # "National Medical Products Administration" + "of China"
         has_of = of_end > end
+        if has_of and not parent and _portfolio(x, end, of_end):
+            parent = True  # "the Department of Health": a bare head named by its portfolio
         # Past the head the run may hold a suffix the tokenizer split ("S.p" "." "A.").
         legal_end = _legal_extend(x, of_end)
         # The verdict depends on the words alone (see _judge), and a name
@@ -1193,6 +1229,17 @@ def _pattern_cands(x: _Doc, runs: list[list[int]]) -> list[Cand]:
             continue
         out.append(Cand(run[0], legal_end, kind))
     return out
+
+
+def _portfolio(x: _Doc, end: int, of_end: int) -> bool:
+    """Whether the "of" complement ``x[end:of_end]`` of a portfolio head names a
+    government portfolio: "Department of Health", "Department of Health and Human
+    Services"; not "Department of Oncology", a unit of a hospital."""
+    d, raw = x.d, x.raw
+    if raw[end - 1].lower() not in d.portfolio_heads:
+        return False
+    words = [raw[k].lower() for k in range(end + 1, of_end) if not raw[k].isspace()]
+    return bool(words) and all(w in d.portfolios for w in words)
 
 
 def _region_before_suffix(x: _Doc, run: list[int], last: int) -> bool:
@@ -2038,7 +2085,7 @@ class OrgFinder:
                 return False
             return not any(s < b and a < e and (s, e) != inside[0] for s, e in blocked)
 
-        runs = _join_and(x, _atomic_runs(x))
+        runs = _join_of_title(x, _join_and(x, _atomic_runs(x)))
         cands = [
             c
             for c in _pattern_cands(x, runs) + _gaz_cands(x, self.matcher, self.single_forms)
