@@ -1120,3 +1120,10 @@ def test_a_title_with_its_own_of_opens_an_institution_name(nlp: Language) -> Non
     assert found(nlp, text) == ["Queen Alma Hospital", "Princess of Tarsen Hospital"]
     # Negative: no institution head after the "of": a person's title, no name.
     assert found(nlp, "The Duke of Tarsen opened the new wing on Monday.") == []
+
+
+def test_a_region_word_between_a_cue_and_a_camelcase_outlet_opens_it(nlp: Language) -> None:
+    assert found(nlp, "Its chief told Europe PharmaLens after the talk.") == ["Europe PharmaLens"]
+    # Negative: with the cue after the brand, the region word before it is the
+    # sentence's, not the outlet's.
+    assert found(nlp, "Sales in Europe PharmaLens said rose.") == ["PharmaLens"]

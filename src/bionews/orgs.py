@@ -1696,6 +1696,14 @@ def _descriptor_cands(x: _Doc, runs: list[list[int]], covered: set[int]) -> list
 def _source_cue(x: _Doc, start: int, end: int) -> bool:
     """Whether the words around ``start:end`` cite it as a source: "told X",
     "according to X", "X reported"."""
+    if _cue_before(x, start):
+        return True
+    nxt = x.next_word(end)
+    return nxt is not None and x.raw[nxt].lower() in x.d.camel_after
+
+
+def _cue_before(x: _Doc, start: int) -> bool:
+    """Whether the words before ``start`` cite what follows: "told", "according to"."""
     d, raw = x.d, x.raw
     p1 = x.prev_word(start)
     if p1 is not None:
@@ -1706,8 +1714,7 @@ def _source_cue(x: _Doc, start: int, end: int) -> bool:
             p2 = x.prev_word(start, 2)
             if p2 is not None and raw[p2].lower() == "according":
                 return True
-    nxt = x.next_word(end)
-    return nxt is not None and raw[nxt].lower() in d.camel_after
+    return False
 
 
 def _media_name(x: _Doc, run: list[int]) -> bool:
@@ -1768,7 +1775,8 @@ def _on_label_line(x: _Doc, c: Cand, lines: list[tuple[int, int]]) -> bool:
 
 
 def _camel_cands(x: _Doc, covered: set[int]) -> list[Cand]:
-    """CamelCase names used as a source or actor: "told PharmCube", "by MedFirm"."""
+    """CamelCase names used as a source or actor: "told PharmCube", "by MedFirm",
+    "told Asia BioCurrent" (a region word before the brand)."""
     d = x.d
     out: list[Cand] = []
     scan = x.name_caps
@@ -1784,6 +1792,18 @@ def _camel_cands(x: _Doc, covered: set[int]) -> list[Cand]:
         end = _edition_end(x, i + 1)
         if end > i + 1 and any(k in covered for k in range(i + 1, end)):
             end = i + 1
+        p = i - 1
+        # "told Asia BioCurrent": a region word between the cue and the brand
+        # opens the outlet's name.
+        if (
+            p >= 0
+            and x.ws[p]
+            and p not in covered
+            and (x.texts[p],) in d.regions
+            and _cue_before(x, p)
+        ):
+            out.append(Cand(p, end, "company"))
+            continue
         if _source_cue(x, i, end):
             out.append(Cand(i, end, "company"))
     return out
