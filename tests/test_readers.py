@@ -9,6 +9,8 @@ from pathlib import Path
 
 import pytest
 
+import bionews
+from bionews.errors import TooLargeError
 from bionews.readers import ReadStats, iter_sources
 from bionews.records import Problem, RawDocument
 
@@ -54,6 +56,24 @@ def test_oversized_file_is_refused_unread(tmp_path: Path) -> None:
     big.write_bytes(b"<p>" + b"x" * 5000 + b"</p>")
     (item,) = iter_sources([str(big)], max_bytes=1000)
     assert isinstance(item, Problem) and item.kind == "too_large"
+
+
+def test_gzipped_page_is_capped_by_what_it_unpacks_to(tmp_path: Path) -> None:
+    # 5,000 repeated bytes pack into a few dozen: the size on disk is no guide
+    page = tmp_path / "big.html.gz"
+    page.write_bytes(gzip.compress(b"<p>" + b"x" * 5000 + b"</p>"))
+    assert page.stat().st_size < 1000
+    (item,) = iter_sources([str(page)], max_bytes=1000)
+    assert isinstance(item, Problem) and item.kind == "too_large"
+    (item,) = iter_sources([str(page)], max_bytes=10_000)
+    assert isinstance(item, RawDocument) and item.data.startswith(b"<p>xxx")
+
+
+def test_extract_on_a_path_shares_the_readers_size_rule(tmp_path: Path) -> None:
+    big = tmp_path / "big.html"
+    big.write_bytes(b"<p>" + b"x" * 5000 + b"</p>")
+    with pytest.raises(TooLargeError, match="over the 1000-byte limit"):
+        bionews.extract(big, max_bytes=1000)
 
 
 def _lines() -> list[bytes]:

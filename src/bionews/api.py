@@ -16,7 +16,7 @@ from spacy.tokens import Doc
 
 from .clean import clean
 from .dates import find_dates
-from .errors import BionewsError, InputError, TooLargeError
+from .errors import BionewsError, InputError
 from .nlp import get_nlp, run_pipeline
 from .records import Article, ArticleRecord, Problem, RawDocument, record_id, text_id
 from .version import extractor_version
@@ -204,15 +204,11 @@ def _to_raw(
         return source
     pub = _as_date(published)
     if isinstance(source, os.PathLike):
+        from .readers import read_page_bytes  # readers imports this module
+
         path = Path(source)
         try:
-            # Refused unread: a multi-gigabyte file must not reach memory first.
-            size = path.stat().st_size
-            if size > max_bytes:
-                raise TooLargeError(
-                    f"input is {size} bytes, over the {max_bytes}-byte limit", source=str(path)
-                )
-            data = path.read_bytes()
+            data = read_page_bytes(str(path), max_bytes)
         except OSError as exc:
             raise InputError(f"cannot read {path}: {exc}", source=str(path)) from exc
         return RawDocument(source=str(path), url=url, data=data, published=pub)

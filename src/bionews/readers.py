@@ -28,6 +28,7 @@ from dataclasses import dataclass, field
 from typing import IO, Any
 
 from .api import DEFAULT_MAX_BYTES
+from .errors import TooLargeError
 from .records import Problem, RawDocument
 
 Item = RawDocument | Problem
@@ -167,19 +168,34 @@ def read_file(
         yield Problem(source=path, kind="read", message=f"cannot read file: {exc}")
 
 
-def _read_page(path: str, max_bytes: int, *, compressed: bool = False) -> Item:
-    size = os.path.getsize(path)
-    if not compressed and size > max_bytes:
-        # Refused unread: a multi-gigabyte "page" must not reach memory.
-        return Problem(source=path, kind="too_large", message=f"{size} bytes > {max_bytes}")
-    if compressed:
-        with gzip.open(path, "rb") as fh:
-            data = fh.read(max_bytes + 1)
-        if len(data) > max_bytes:
-            return Problem(source=path, kind="too_large", message=f"over {max_bytes} bytes")
-    else:
+def read_page_bytes(path: str, max_bytes: int, *, compressed: bool = False) -> bytes:
+    """A page file's bytes (gunzipped when ``compressed``), or :class:`TooLargeError`.
+
+    A plain file over the limit is refused by its size, unread: a multi-gigabyte
+    "page" must not reach memory first. A gzipped one is read only up to one byte
+    past the limit, since its size on disk says nothing about what it unpacks to.
+    :func:`bionews.extract` on a path and the batch readers share this rule.
+    """
+    if not compressed:
+        size = os.path.getsize(path)
+        if size > max_bytes:
+            raise TooLargeError(
+                f"input is {size} bytes, over the {max_bytes}-byte limit", source=path
+            )
         with open(path, "rb") as fh:
-            data = fh.read()
+            return fh.read()
+    with gzip.open(path, "rb") as fh:
+        data = fh.read(max_bytes + 1)
+    if len(data) > max_bytes:
+        raise TooLargeError(f"input is over the {max_bytes}-byte limit unpacked", source=path)
+    return data
+
+
+def _read_page(path: str, max_bytes: int, *, compressed: bool = False) -> Item:
+    try:
+        data = read_page_bytes(path, max_bytes, compressed=compressed)
+    except TooLargeError as exc:
+        return Problem(source=path, kind="too_large", message=str(exc))
     suffix = _suffix(path).removesuffix(".gz")
     return RawDocument(source=path, data=data, content_type=PAGE_TYPES[suffix])
 
