@@ -1306,3 +1306,56 @@ def test_modified_release_form_merges_with_the_bare_inn(nlp: Language) -> None:
     assert "dolvaprazole" in [a.lower() for a in d.aliases]
     # A release word that is no dosage form does not merge two products.
     assert D.drug_key("Dolvaprazole Delayed-Release Capsules") != D.drug_key("Dolvaprazole Delayed")
+
+
+# --- combination vaccines and short vaccine descriptions --------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            "Halvora Biologics makes a pentavalent DTP-HepB-Hib vaccine for infants.",
+            ["pentavalent DTP-HepB-Hib vaccine"],
+        ),
+        (
+            "The plant fills a hexavalent DTaP-IPV-Hib-HepB vaccine each week.",
+            ["hexavalent DTaP-IPV-Hib-HepB vaccine"],
+        ),
+        ("It sells a quadrivalent DTaP-IPV/Hib vaccine.", ["quadrivalent DTaP-IPV/Hib vaccine"]),
+        (
+            "It licensed its bivalent human papillomavirus (HPV) vaccine to a partner.",
+            ["bivalent human papillomavirus (HPV) vaccine"],
+        ),
+    ],
+)
+def test_valent_combination_vaccines(nlp: Language, text: str, expected: list[str]) -> None:
+    assert spans(nlp, text) == expected
+
+
+def test_combination_string_without_valency_is_no_drug(nlp: Language) -> None:
+    # Only a stated valency makes a lower-case vaccine description specific.
+    assert spans(nlp, "The DTP-HepB-Hib vaccine schedule has three doses.") == []
+
+
+def test_short_description_joins_the_fuller_one(nlp: Language) -> None:
+    text = (
+        "Orlen Bio licensed its bivalent human papillomavirus (HPV) vaccine. "
+        "The vaccine, sold under the brand name Tavexa, was approved in 2022. "
+        "In Peru, the bivalent vaccine is free."
+    )
+    (d,) = merged(nlp, text)
+    assert d.name == "Tavexa"
+    assert "bivalent vaccine" in d.aliases
+
+
+def test_short_description_needs_matching_valency(nlp: Language) -> None:
+    text = (
+        "Orlen Bio makes a 20-valent pneumococcal vaccine. "
+        "The 20-valent vaccine sells well, and the 9-valent vaccine is new."
+    )
+    names = {d.name: d.aliases for d in merged(nlp, text)}
+    assert names == {
+        "20-valent pneumococcal vaccine": ["20-valent vaccine"],
+        "9-valent vaccine": [],
+    }

@@ -878,6 +878,9 @@ class _Table(TokenTable):
         return sorted(i for hits in found for i in hits)
 
 
+# One antigen of a combination vaccine's string: "DTaP", "HepB", "Hib", "IPV", "MenC".
+_ANTIGEN_PART = re.compile(r"^(?=[a-z]*[A-Z])[A-Za-z][A-Za-z0-9]{1,5}$")
+_CHAIN_JOINS = frozenset({"-", "/"})
 _ISOTOPE = re.compile(r"^\d{1,3}m?[A-Z][a-z]?$")  # "177Lu", "99mTc", "18F"
 _YEAR_TAIL = re.compile(r"^[A-Za-z]+(\d{4})$")
 _CODE_PREFIX = re.compile(r"^([A-Za-z]{2,})-?\d")
@@ -2105,11 +2108,22 @@ class DrugFinder:
             j = i - 1
             start: int | None = None
             sid = sent_ids[i]
-            while j >= 0 and i - j <= 7 and sent_ids[j] == sid:
+            glued = 0  # tokens of antigen strings and bracketed abbreviations
+            while j >= 0 and i - j - glued <= 7 and sent_ids[j] == sid:
                 t = doc[j]
                 if t.is_upper and self.serogroup_rx.match(t.text):
                     start = j  # "ACYW135 meningococcal polysaccharide vaccine"
                     j -= 1
+                    continue
+                if t.text == ")" and j >= 2 and doc[j - 2].text == "(" and doc[j - 1].is_upper:
+                    j -= 3  # "bivalent human papillomavirus (HPV) vaccine"
+                    glued += 3
+                    continue
+                if (
+                    _ANTIGEN_PART.match(t.text) or t.text in _CHAIN_JOINS
+                ) and self._in_antigen_chain(doc, j):
+                    j -= 1  # "pentavalent DTP-HepB-Hib vaccine", "DTaP-IPV/Hib"
+                    glued += 1
                     continue
                 if self.valency_rx.match(t.text) or t.lower_ == "valent":
                     k = j
@@ -2133,6 +2147,17 @@ class DrugFinder:
             if start is not None:
                 out.append(_Cand(start, i + 1, "vaccine", _PRIO["vaccine"]))
         return out
+
+    @staticmethod
+    def _in_antigen_chain(doc: _Table, j: int) -> bool:
+        """Whether token ``j`` is glued by a hyphen or slash to a neighbour: a part
+        of a combination antigen string ("DTaP-IPV-Hib", "DTaP-IPV/Hib")."""
+        text_of = doc.text_of
+        if text_of[j] in _CHAIN_JOINS:
+            return j >= 1 and not _space_after(doc, j - 1) and not _space_after(doc, j)
+        if j + 1 < len(text_of) and text_of[j + 1] in _CHAIN_JOINS and not _space_after(doc, j):
+            return True
+        return j >= 1 and text_of[j - 1] in _CHAIN_JOINS and not _space_after(doc, j - 1)
 
     def _products(self, doc: _Table, sent_ids: list[int], cores: list[_Cand]) -> list[_Cand]:
         """Title-case product names ending in a dosage form: "Children's Xiaochaihu Granules"."""
@@ -2622,6 +2647,32 @@ def _owner_named_after(
     return j if j is not None and keys[j] != keys[i] else None
 
 
+_DEFINITE_BEFORE = re.compile(r"(?i)\b(?:the|this|that|its)\s+$")
+
+
+def _join_short_descriptions(
+    spans: Sequence[_Mark], keys: Sequence[str], text: str, uf: _Union
+) -> None:
+    """Join "the bivalent vaccine" to the fuller description named before it.
+
+    A definite lower-case vaccine description whose words (valency, pathogens)
+    are all in an earlier description ("its bivalent human papillomavirus (HPV)
+    vaccine" ... "the bivalent vaccine") refers back to that product, the
+    nearest one that fits; "the 13-valent vaccine" does not fit a 20-valent one.
+    """
+    for i, k in enumerate(keys):
+        if i == 0 or not _is_description(spans[i].text):
+            continue
+        a = spans[i].start_char
+        if not _DEFINITE_BEFORE.search(text, max(0, a - 6), a):
+            continue
+        words = set(k.split())
+        for j in range(i - 1, -1, -1):
+            if keys[j] != k and _is_description(spans[j].text) and words <= set(keys[j].split()):
+                uf.join(j, i)
+                break
+
+
 def _join_salt_forms(keys: list[str], first_by_key: dict[str, int], uf: _Union) -> None:
     """Join "X sodium" to a bare "X" of the same article.
 
@@ -2708,6 +2759,7 @@ def merge_drugs(spans: list[Span]) -> list[Drug]:
             descriptor[i + 1] = True
 
     _join_introduced_names(marks, keys, text, uf)
+    _join_short_descriptions(marks, keys, text, uf)
 
     groups: dict[int, list[int]] = {}
     for i in range(n):
@@ -2717,7 +2769,17 @@ def merge_drugs(spans: list[Span]) -> list[Drug]:
     cue_cache: dict[tuple[int, int], _WindowCues] = {}
     drugs: list[Drug] = []
     for members in sorted(groups.values(), key=lambda m: m[0]):
+        # A brand word names the group before a generic description of it
+        # (Dianbao, "bivalent oral polio vaccine"); a code does not ("PCV13").
         named = [i for i in members if not descriptor[i]] or members
+        if any(_is_description(marks[i].text) for i in named):
+            brands = [
+                i
+                for i in named
+                if not _is_description(marks[i].text)
+                and not any(c.isdigit() for c in marks[i].text)
+            ]
+            named = brands or named
         name_i = max(named, key=lambda i: (len(marks[i].text), -i))
         name = marks[name_i].text
         aliases: list[str] = []
