@@ -696,3 +696,22 @@ def test_unnamed_plural_stage_without_copula_names_nobody() -> None:
         "Lintor Pharma has 11 approved products, and Morvasartan Tablets entered a Phase 1 trial."
     )
     assert d["Morvasartan Tablets"].stages == ["phase_1"]
+
+
+def test_trial_testing_a_drug_together_with_another_stages_both() -> None:
+    for joint in ("together with", "in combination with", "plus"):
+        d = pipeline(
+            f"A Phase 1b/2 study is evaluating morvitinib {joint} selparlimab, an antibody "
+            "from Kelin Bio, in gastric cancer."
+        )
+        assert d["morvitinib"].stages == ["phase_1_2"], joint
+        assert d["selparlimab"].stages == ["phase_1_2"], joint
+
+
+def test_trial_of_a_drug_with_background_therapy_has_no_trial_verb() -> None:
+    # Negative: "of X in combination with Y" names background therapy, not a tested partner.
+    d = pipeline(
+        "A Phase 1b/2 study of morvitinib in combination with selparlimab is enrolling in May."
+    )
+    assert d["morvitinib"].stages == ["phase_1_2"]
+    assert d["selparlimab"].stages == []

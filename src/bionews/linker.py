@@ -264,6 +264,14 @@ _SINGULAR_RELATIVE = re.compile(
 _TESTED_COMBO = re.compile(
     r"\b(?:combin(?:ing|es)|pair(?:ing|s)|combination\s+of|co-administering)\b", re.IGNORECASE
 )
+# "a Phase Ib/IIa study is testing X together with Y": a trial verb right before the
+# first drug makes what follows it the combination the trial tests ("a trial of X in
+# combination with Y", with no such verb, keeps Y as background therapy).
+_TRIAL_VERB = re.compile(
+    r"\b(?:test(?:ing|s)|evaluat(?:ing|es)|investigat(?:ing|es)|assess(?:ing|es)|"
+    r"stud(?:ying|ies))\s+(?:(?:the|a|an)\s+)?(?:combination\s+of\s+)?$",
+    re.IGNORECASE,
+)
 # "a Phase Ib/II cohort in which patients received X together with Y": the regimen
 # the trial gave, named right before its first drug, is the combination tested.
 _REGIMEN = re.compile(
@@ -1108,7 +1116,11 @@ class Linker:
                 after = range(_first_from(refs, end), len(refs))
                 if after and _links_forward(text[end : refs[after[0]].start]):
                     between = text[end : refs[after[0]].start]
-                    tested = bool(_TESTED_COMBO.search(between) or _REGIMEN.search(between))
+                    tested = bool(
+                        _TESTED_COMBO.search(between)
+                        or _REGIMEN.search(between)
+                        or _TRIAL_VERB.search(between)
+                    )
                     found = enumeration(refs, after[0], +1, tested=tested)
                     if tested:
                         found += combination_object(between, pos, refs)
