@@ -715,3 +715,27 @@ def test_trial_of_a_drug_with_background_therapy_has_no_trial_verb() -> None:
     )
     assert d["morvitinib"].stages == ["phase_1_2"]
     assert d["selparlimab"].stages == []
+
+
+_RIVAL = " Separately, Dalin Bio has started a Phase 1 trial of DL-2207 in lung cancer."
+
+
+def test_patients_prior_treatments_and_a_drug_class_are_background() -> None:
+    d = pipeline(
+        "The therapy, lorvafileucel, is developed by Morin Cell Co., Ltd. It belongs to a class "
+        "known as tumor-infiltrating lymphocyte, or TIL, therapies. In the single-arm Phase 2 "
+        "trial, 20 of 50 patients whose melanoma had progressed after PD-1 antibodies "
+        "responded." + _RIVAL
+    )
+    assert d["lorvafileucel"].stages == ["phase_2"]
+    assert d["DL-2207"].stages == ["phase_1"]
+
+
+def test_unnamed_plural_products_still_leave_the_stage_open() -> None:
+    # Negative: the company's own unnamed antibodies may be what the trial is about.
+    d = pipeline(
+        "The therapy, lorvafileucel, is developed by Morin Cell Co., Ltd. It belongs to a class "
+        "known as TIL therapies. The company also has three antibodies. In the single-arm "
+        "Phase 2 trial, 20 of 50 patients responded." + _RIVAL
+    )
+    assert d["lorvafileucel"].stages == []

@@ -182,6 +182,30 @@ _PLURAL_THINGS = _Gated(
     ),
     fold=False,
 )
+
+
+@lru_cache(maxsize=1)
+def _background_plural_cue() -> re.Pattern[str]:
+    """Words right before an unnamed plural that make it background (patients'
+    treatments, a drug's class), not unnamed products a stage is about."""
+    from .drugs import patterns
+
+    return re.compile(patterns()["background_plural_before_regex"])
+
+
+def _unnamed_plural(text: str) -> bool:
+    """Whether ``text`` speaks of unnamed plural products ("11 preclinical drug
+    candidates") a stage could be about. Patients' treatments ("patients whose
+    melanoma had progressed after PD-1 antibodies", "patients receive two
+    chemotherapy drugs") and the class a named drug belongs to ("a class known as
+    TIL therapies") are background, not products of their own."""
+    cue = _background_plural_cue()
+    return any(
+        cue.search(text, max(0, m.start() - 80), m.start()) is None
+        for m in _PLURAL_THINGS.finditer(text)
+    )
+
+
 # A sentence with its own unnamed subject ("A recombinant RSV vaccine began a
 # Phase I trial", "The firm's first product, an mRNA vaccine, was authorised"):
 # its stage is that product's, not the drug of the sentence before.
@@ -1032,7 +1056,7 @@ class Linker:
                 own = [r for r in named if not reference[r.idx]]
                 return own[-1:] if len({r.idx for r in own}) == 1 else []
             first = unit(sents[s_prev][0])
-            if named_only or _PLURAL_THINGS.search(sentence_text(first)):
+            if named_only or _unnamed_plural(sentence_text(first)):
                 return []
             return anaphoric(first)
 
@@ -1052,7 +1076,7 @@ class Linker:
                 if named:
                     return named[-1:] if len({r.idx for r in named}) == 1 else []
                 lo, hi = sents[sp]
-                if _PLURAL_THINGS.search(text[lo:hi]):
+                if _unnamed_plural(text[lo:hi]):
                     return []
             before = [
                 r
@@ -1160,7 +1184,7 @@ class Linker:
             sentence = sentence_text(u)
             if _device_sentence(sentence):
                 return [], True  # "A second valve model won approval": the device's stage
-            if _PLURAL_THINGS.search(sentence):
+            if _unnamed_plural(sentence):
                 # "it will run Phase I trials for those candidates": the sentence is
                 # about unnamed programmes, whatever "it" refers to.
                 return [], True
