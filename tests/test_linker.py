@@ -739,3 +739,33 @@ def test_unnamed_plural_products_still_leave_the_stage_open() -> None:
         "Phase 2 trial, 20 of 50 patients responded." + _RIVAL
     )
     assert d["lorvafileucel"].stages == []
+
+
+def test_counted_approved_batch_goes_to_the_products_named_after_it() -> None:
+    d = pipeline(
+        "Two new heart medicines, both based on herbal formulas, won approval on Monday from "
+        "the National Medical Products Administration.\n\n"
+        "Danxin Tongluo Granules, made by Hebei Qiming Pharmaceutical Co., Ltd., treats angina. "
+        "Yiqi Fumai Capsules, from Jilin Songhe Pharmaceutical Co., Ltd., treats heart failure.\n\n"
+        "Qiming also has QM-2041 in a Phase 2 trial."
+    )
+    assert d["Danxin Tongluo Granules"].stages == ["approved"]
+    assert d["Yiqi Fumai Capsules"].stages == ["approved"]
+    assert d["QM-2041"].stages == ["phase_2"]
+    d = pipeline(
+        "The NMPA approved three innovative drugs on Friday.\n\n"
+        "Torvalimab, from Kelin Bio, treats gastric cancer. Delrasib, from Hanlu Pharma, treats "
+        "lung cancer. Morvitinib, from Dalin Bio, treats leukemia."
+    )
+    assert all(d[n].stages == ["approved"] for n in ("Torvalimab", "Delrasib", "Morvitinib"))
+
+
+def test_counted_batch_larger_than_the_drugs_named_after_it_is_left_unlinked() -> None:
+    # Negative: eight approvals last year, and only two drugs named, in trials.
+    d = pipeline(
+        "China approved eight innovative drugs last year, regulators said.\n\n"
+        "Kelin Bio has torvalimab in a Phase 3 trial. Hanlu Pharma has delrasib in a Phase 2 "
+        "trial."
+    )
+    assert d["torvalimab"].stages == ["phase_3"]
+    assert d["delrasib"].stages == ["phase_2"]

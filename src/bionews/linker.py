@@ -244,6 +244,28 @@ _APPOSITION = re.compile(
     r"antibody|treatment|medicine|inhibitor|molecule|asset|compound|injection)\s*,\s*$",
     re.IGNORECASE,
 )
+# "Three new TCM products ... won approval", "The NMPA approved five innovative
+# drugs on Monday": a counted batch of products, named one by one in the
+# paragraphs that follow.
+_COUNTS = {
+    **dict.fromkeys(("two", "2"), 2),
+    **dict.fromkeys(("three", "3"), 3),
+    **dict.fromkeys(("four", "4"), 4),
+    **dict.fromkeys(("five", "5"), 5),
+    **dict.fromkeys(("six", "6"), 6),
+    **dict.fromkeys(("seven", "7"), 7),
+    **dict.fromkeys(("eight", "8"), 8),
+    **dict.fromkeys(("nine", "9"), 9),
+    **dict.fromkeys(("ten", "10"), 10),
+}
+_COUNTED_BATCH = re.compile(
+    r"\b(?P<n>two|three|four|five|six|seven|eight|nine|ten|[2-9]|10)\s+"
+    r"(?:(?!(?:of|for|to|in|on|at|by|with|from|and|or|other|more)\b)[\w()/-]+\s+){0,6}?"
+    r"(?:drugs|medicines|products|vaccines|therapies|biosimilars|generics)\b",
+    re.IGNORECASE,
+)
+# How far after the batch sentence its products may be named, in sentences.
+_BATCH_WINDOW = 12
 _DEVELOPER_KINDS = frozenset({"company", "research", "academic"})
 _COMPANY_REF = _Gated(
     re.compile(
@@ -1112,7 +1134,26 @@ class Linker:
                 return k
             return j if _APPOSITION_OPEN.match(gap_text(refs[j].end, refs[k].start)) else k
 
-        def drugs_for_stage(pos: int, end: int) -> tuple[list[_Ref], bool]:
+        def batch_listed(u: int, counted: str) -> list[_Ref]:
+            """The products of an approved batch counted in a sentence naming none
+            ("Three new TCM products ... won approval"): the first that many drugs
+            named after it, when the next sentences name at least that many."""
+            s = sent_of[u]
+            m = _COUNTED_BATCH.search(counted)
+            if m is None or refs_of_sent[s]:
+                return []
+            want = _COUNTS[m.group("n").lower()]
+            hi = sents[s][1]
+            last = sents[min(len(sents) - 1, s + _BATCH_WINDOW)][1]
+            firsts: dict[int, _Ref] = {}
+            for r in drug_refs[bisect_left(ref_starts, hi) :]:
+                if r.start >= last or len(firsts) == want:
+                    break
+                if not reference[r.idx]:
+                    firsts.setdefault(r.idx, r)
+            return list(firsts.values()) if len(firsts) == want else []
+
+        def drugs_for_stage(pos: int, end: int, stage: str) -> tuple[list[_Ref], bool]:
             """The drugs a stage mention is about, and whether the link is only by
             reference (anaphora, a description, the article's topic) rather than a
             name in its sentence."""
@@ -1126,7 +1167,11 @@ class Linker:
                 head = end + plural.end()
                 head += _PLURAL_COPULA.match(text, head).end() - head  # type: ignore[union-attr]
                 named = [k for k, r in enumerate(refs) if 0 <= r.start - head <= 3]
-                return (enumeration(refs, named[0], +1) if named else []), False
+                if named:
+                    return enumeration(refs, named[0], +1), False
+                if stage == "approved":
+                    return batch_listed(u, text[end:head]), True
+                return [], False
             s = sent_of[u]
             # The stage's clause first, then its whole sentence.
             for first, cand in (
@@ -1187,6 +1232,8 @@ class Linker:
             if _unnamed_plural(sentence):
                 # "it will run Phase I trials for those candidates": the sentence is
                 # about unnamed programmes, whatever "it" refers to.
+                if stage == "approved":
+                    return batch_listed(u, text[sentence_first(u) : pos]), True
                 return [], True
             unnamed = _UNNAMED_SUBJECT.search(sentence)
             found = anaphoric(u) or cataphoric(u)
@@ -1290,7 +1337,7 @@ class Linker:
 
         links = []
         for sm in stage_mentions:
-            linked, weak = drugs_for_stage(sm.start, sm.end)
+            linked, weak = drugs_for_stage(sm.start, sm.end, sm.stage)
             links.append((sm, linked + trial_arms(sm, linked), weak))
         stages_of = self._stages_of(links, len(drugs), unit)
         for sm, linked, _ in links:
