@@ -724,3 +724,29 @@ def test_negated_clinical_trials_are_no_stage() -> None:
     assert "clinical" not in stages("The granules were approved without clinical trials.")
     # A trial that is run stays one.
     assert stages("The company will run clinical trials of the granules next year.") == ["clinical"]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Its approval rests on a Phase 3 trial of the tablets in 540 patients.",
+        "The approval was based on a single-arm Phase 2 study of the injection.",
+        "Its approval came after two Phase 3 trials in 900 patients with gout.",
+    ],
+)
+def test_approval_with_its_evidence_stated_is_approved(text: str) -> None:
+    assert "approved" in stages(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # Negative: a future or conditional approval, or one of a trial or a merger.
+        "Its approval would rest on a Phase 3 trial of the tablets in 540 patients.",
+        "Its approval will be based on a Phase 3 trial of the tablets in 540 patients.",
+        "The IND approval was based on preclinical data for the tablets.",
+        "The merger approval was based on the results of a shareholder vote.",
+    ],
+)
+def test_approval_not_granted_or_not_a_drugs_is_not_approved(text: str) -> None:
+    assert "approved" not in stages(text)
