@@ -96,6 +96,7 @@ def main(argv: list[str] | None = None) -> int:
             ("heldout6", corpus / "heldout6" / "gold.jsonl"),
             ("heldout7", corpus / "heldout7" / "gold.jsonl"),
             ("heldout8", corpus / "heldout8" / "gold.jsonl"),
+            ("heldout9", corpus / "heldout9" / "gold.jsonl"),
         ):
             if gold.exists():
                 results[name] = evaluate(name, load(gold), corpus, args.misses)
