@@ -1359,3 +1359,58 @@ def test_short_description_needs_matching_valency(nlp: Language) -> None:
         "20-valent pneumococcal vaccine": ["20-valent vaccine"],
         "9-valent vaccine": [],
     }
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            "The new product will compete with imported T-cell engagers such as Morvexa.",
+            ["Morvexa"],
+        ),
+        (
+            "Doctors now prescribe GLP-1 drugs like Velmora, Trexilo and Ostavin for obesity.",
+            ["Velmora", "Trexilo", "Ostavin"],
+        ),
+        (
+            "Hospitals stock several biosimilars, including Quenzara, for psoriasis.",
+            ["Quenzara"],
+        ),
+        (
+            "Older PD-1 inhibitors such as Dovralim or Kestumab lost share.",
+            ["Dovralim", "Kestumab"],
+        ),
+    ],
+)
+def test_brands_named_as_examples_of_a_drug_class(
+    nlp: Language, text: str, expected: list[str]
+) -> None:
+    assert spans(nlp, text) == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The drug will compete with companies such as Lindenhof and Qiaoyuan.",
+        "The plant supplies cities such as Chengdu and markets such as Japan.",
+        "Patients received treatments such as surgery, Lindqvist said.",
+        "Rivals sell vaccines like Qiaoyuan Biotech products in Asia.",
+        "Investors favour makers of drugs, including Lindenhof.",
+        "Makers of PD-1 drugs such as Qiaoyuan gained.",
+    ],
+)
+def test_names_after_a_list_cue_without_a_drug_class_are_no_drugs(nlp: Language, text: str) -> None:
+    assert spans(nlp, text) == []
+
+
+def test_rival_named_as_an_example_does_not_take_the_stage() -> None:
+    from bionews import extract
+
+    rec = extract(
+        "Regulators approved dovotamig, a bispecific antibody made by Qiaoyuan Biotech. "
+        "It was cleared on the strength of a Phase II trial and will compete with "
+        "imported T-cell engagers such as Morvexa."
+    )
+    stages = {d.name: d.stages for d in rec.drugs}
+    assert stages["Morvexa"] == []
+    assert "approved" in stages["dovotamig"]

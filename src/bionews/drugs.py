@@ -1018,6 +1018,10 @@ class DrugFinder:
         self.code_suffix_stop = frozenset(p["code_suffix_stoplist"])
         self.of_heads = frozenset(p["apposition_of_heads"])
         self.rival_heads = frozenset(p["rival_heads"])
+        self.list_heads = frozenset(p["class_list_heads"])
+        self.list_cues = tuple(tuple(cue) for cue in p["class_list_cues"])
+        self.list_cue_first = frozenset(cue[0] for cue in self.list_cues)
+        self.list_of_words = frozenset(p["class_list_of_words"])
         self.rival_qualifiers = frozenset(p["rival_qualifiers"])
         self.not_drug_names = known_non_drugs()
         self.single_letter_digits = int(p["single_letter_min_digits"])
@@ -1074,6 +1078,7 @@ class DrugFinder:
             | _INSULIN
             | _COMMA
             | self.gate_tails
+            | self.list_cue_first
         )
 
     # -- the pieces -------------------------------------------------------
@@ -1780,7 +1785,92 @@ class DrugFinder:
         out += self._after_drug_noun(doc)
         out += self._vaccine_apposition(doc)
         out += self._after_brand_cue(doc)
+        out += self._class_examples(doc, sent_ids)
         return out
+
+    def _class_examples(self, doc: _Table, sent_ids: list[int]) -> list[_Cand]:
+        """Names given as examples of a plural drug class: "imported PD-1 inhibitors
+        such as Xyzza", "GLP-1 drugs like Xyzza, Qorva and Lentra".
+
+        The class noun (``class_list_heads``, lower case) comes right before the
+        cue ("such as", "including", "like"), a comma between allowed; "companies
+        such as", "markets such as" have no class noun. The list that follows is
+        read item by item, one word each, joined by commas, "and", "or": a
+        Title-case word is a name when it is no known firm, place or class word
+        and no other capitalised word, "'s" or number follows it; a lower-case item
+        (an INN other rules find) is passed over. A name after a passed-over item
+        and a comma must end the list ("such as surgery, Smith said" is no list).
+        """
+        out: list[_Cand] = []
+        text_of, lower = doc.text_of, doc.lower
+        n = len(doc.idx)
+        for i in doc.positions(self.list_cue_first):
+            b = next(
+                (i + len(cue) for cue in self.list_cues if tuple(lower[i : i + len(cue)]) == cue),
+                None,
+            )
+            h = i - 1 if i == 0 or text_of[i - 1] != "," else i - 2
+            if b is None or b >= n or h < 0 or lower[h] not in self.list_heads:
+                continue
+            sid = sent_ids[i]
+            if sent_ids[h] != sid or not text_of[h].islower() or self._of_other(doc, h):
+                continue
+            j = b
+            while j < n and sent_ids[j] == sid:
+                word = text_of[j]
+                follow = lower[j + 1] if j + 1 < n else "."
+                ends = not any(c.isalnum() for c in follow) or follow in {"and", "or"}
+                if word.isalpha() and word.islower():
+                    if not ends:
+                        break  # a lower-case item is one word, then the list goes on
+                elif self._example_name(doc, j):
+                    nxt = text_of[j + 1] if j + 1 < n else ""
+                    if nxt[:1].isupper() or nxt[:1].isdigit() or nxt == "'s":
+                        break  # "such as Hengrui Medicine", "Xyzza's", "Xyzza 10"
+                    if not (ends or j == b or lower[j - 1] in {"and", "or"}):
+                        break
+                    out.append(_Cand(j, j + 1, "brand", _PRIO["brand"]))
+                else:
+                    break
+                k = j + 1
+                if k < n and text_of[k] == ",":
+                    k += 1
+                if k < n and lower[k] in {"and", "or"}:
+                    k += 1
+                if k == j + 1:
+                    break
+                j = k
+        return out
+
+    def _of_other(self, doc: TokenTable, h: int) -> bool:
+        """Whether the class noun at ``h`` is the object of "of" after a word that
+        is no quantity or kind: "makers of PD-1 drugs" (the list names makers),
+        not "a range of PD-1 drugs"."""
+        lower = doc.lower
+        for k in range(h - 1, max(0, h - 4), -1):
+            if lower[k] == "of":
+                return lower[k - 1] not in self.list_of_words
+            word = doc.text_of[k]
+            if word != "-" and not any(c.isalnum() for c in word):
+                return False
+        return False
+
+    def _example_name(self, doc: TokenTable, j: int) -> bool:
+        """Whether token ``j`` can be a brand named as an example of a class."""
+        word, low = doc.text_of[j], doc.lower[j]
+        return (
+            len(word) >= 4
+            and word.isalpha()
+            and word[0].isupper()
+            and not word.isupper()
+            and low not in self.inn_not
+            and low not in self.company_words
+            and low not in self.pathogens
+            and low not in self.run_stop
+            and low not in self.sentence_openers
+            and low not in self.not_drug_names
+            and self._is_namey(doc, j)
+        )
 
     def _trademarked(self, doc: TokenTable, sent_ids: list[int]) -> list[_Cand]:
         """Marked with (R) or TM: "Tyvyt®", "Prevnar 13®"."""
