@@ -1414,3 +1414,15 @@ def test_rival_named_as_an_example_does_not_take_the_stage() -> None:
     stages = {d.name: d.stages for d in rec.drugs}
     assert stages["Morvexa"] == []
     assert "approved" in stages["dovotamig"]
+
+
+def test_brand_before_a_long_hyphenated_vaccine_description(nlp: Language) -> None:
+    # a hyphenated antigen chain counts as one word of the class phrase
+    text = (
+        "The batch covers gout tablets and Quintavel, a hexavalent DTaP-IPV-Hib-HepB "
+        "combination vaccine for infants."
+    )
+    assert "Quintavel" in spans(nlp, text)
+    # a firm described by the same chain is still no drug
+    firm = "Sales rose at Qiaoyuan, a DTaP-IPV-Hib-HepB vaccine maker in Anhui."
+    assert "Qiaoyuan" not in spans(nlp, firm)

@@ -1689,12 +1689,17 @@ class DrugFinder:
         sid = sent_ids[k - 1]
         n = len(doc.idx)
         last_head = False
-        for i in range(k, min(n, k + 10)):
+        words = 0
+        # Ten words at most; a hyphenated compound ("DTaP-IPV-Hib-HepB") is one.
+        for i in range(k, min(n, k + 20)):
             if sent_ids[i] != sid:
                 return last_head
             word, low = doc.text_of[i], doc.lower[i]
             if word == "-" or (i > k and doc.text_of[i - 1] == "-"):
                 continue  # "rapid-acting", "once-weekly": one modifier
+            words += 1
+            if words > 10:
+                return False
             if low in self.of_heads and i + 1 < n and doc.lower[i + 1] in {"of", "to"}:
                 # "a copy of the antibody zorvesumab": a version of a drug is one.
                 return self._of_drug(doc, sent_ids, i + 2, core_tokens)
