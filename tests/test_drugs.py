@@ -1426,3 +1426,15 @@ def test_brand_before_a_long_hyphenated_vaccine_description(nlp: Language) -> No
     # a firm described by the same chain is still no drug
     firm = "Sales rose at Qiaoyuan, a DTaP-IPV-Hib-HepB vaccine maker in Anhui."
     assert "Qiaoyuan" not in spans(nlp, firm)
+
+
+def test_vaccine_description_after_a_platform_word_is_the_names_alias(nlp: Language) -> None:
+    from bionews import extract
+
+    rec = extract("Clinics may now use Tetravine, an inactivated quadrivalent influenza vaccine.")
+    assert [(d.name, d.aliases) for d in rec.drugs] == [
+        ("Tetravine", ["quadrivalent influenza vaccine"])
+    ]
+    # a description the name is only compared with stays its own product
+    rival = extract("Clinics may now use Tetravine, a rival to the quadrivalent influenza vaccine.")
+    assert "Tetravine" not in [a for d in rival.drugs for a in d.aliases]

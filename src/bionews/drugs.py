@@ -2509,7 +2509,11 @@ class _Union:
 
 _OPEN_BETWEEN = re.compile(r"^\s*[®™]?\s*\(\s*$")
 _CLOSE_AFTER = re.compile(r"^\s*\)")
-_DESCRIPTION_AFTER = re.compile(r",\s+(?:an?|the)\s+")
+# ", an inactivated" / ", a live attenuated": platform words may come before a
+# description that starts at its valency ("quadrivalent influenza vaccine").
+_DESCRIPTION_AFTER = re.compile(
+    r",\s+(?:an?|the)\s+(?:(?:[a-z]+-)?(?:[a-z]+ed|recombinant|live|oral|(?:intra)?nasal)\s+){0,2}"
+)
 
 
 def _is_description(name: str) -> bool:
