@@ -84,10 +84,7 @@ class Tally:
         raw_hash: str | None,
         record_json: str | None = None,
     ) -> None:
-        if record_json is None:
-            self.sink.write(record, source=source, raw_hash=raw_hash)
-        else:
-            self.sink.write(record, source=source, raw_hash=raw_hash, record_json=record_json)
+        self.sink.write(record, source=source, raw_hash=raw_hash, record_json=record_json)
         s = self.summary
         s.stored += 1
         s.warnings += len(record.warnings)

@@ -64,7 +64,12 @@ class Sink(Protocol):
     target: str
 
     def write(
-        self, record: ArticleRecord, *, source: str | None = None, raw_hash: str | None = None
+        self,
+        record: ArticleRecord,
+        *,
+        source: str | None = None,
+        raw_hash: str | None = None,
+        record_json: str | None = None,
     ) -> None: ...
 
     def write_problem(self, problem: Problem, *, raw_hash: str | None = None) -> None: ...
